@@ -39,13 +39,14 @@ final class RedisSource extends AbstractScanSource {
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final NodeScan node;
 
-  private RedisSource(String description, RedisClient client, StatefulRedisConnection<byte[], byte[]> connection,
+  private RedisSource(String description, String address, RedisClient client,
+      StatefulRedisConnection<byte[], byte[]> connection,
       SourceOptions options) {
     super(options);
     this.description = description;
     this.client = client;
     this.connection = connection;
-    this.node = new NodeScan(description.substring("redis://".length()), connection, options, this);
+    this.node = new NodeScan(address, connection, options, this);
     if (options.resumeCursor() != null) {
       node.resumeFrom(options.resumeCursor(), description);
     }
@@ -66,7 +67,7 @@ final class RedisSource extends AbstractScanSource {
     client.setOptions(clientOptions());
     try {
       StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE, b.build());
-      return new RedisSource(uri.toString(), client, c, options);
+      return new RedisSource(uri.toString(), hp.toString(), client, c, options);
     } catch (RuntimeException e) {
       shutdown(client);
       if (e instanceof SourceException) {
