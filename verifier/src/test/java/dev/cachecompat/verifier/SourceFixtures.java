@@ -63,6 +63,47 @@ final class SourceFixtures {
       print(json.dumps(out))
       """;
 
+  /**
+   * Writes, with pymemcache and its pickle serde (flags 0 bytes, 1 pickle, 2 int, 16 text), raw sets with custom
+   * flags and exptimes, a UTF-8 key, and {@code bulk} small pickles. argv: host port bulk. Prints the manifest.
+   */
+  static final String MEMCACHED_FILL = """
+      import sys, json, pickle
+      from pymemcache.client.base import Client
+      from pymemcache import serde
+      host, port, bulk = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+      c = Client((host, port), serde=serde.pickle_serde, default_noreply=False, allow_unicode_keys=True)
+      raw = Client((host, port), default_noreply=False, allow_unicode_keys=True)
+      c.flush_all()
+      out = []
+      def typed(k, v, ttl=0):
+          data, flags = serde.pickle_serde.serialize(k, v)
+          if isinstance(data, str):
+              data = data.encode('utf-8')
+          assert c.set(k, v, expire=ttl)
+          out.append(dict(key=k.encode('utf-8').hex(), value=data.hex(), flags=flags, ttl=ttl or None))
+      def rawset(k, v, flags, ttl=0):
+          assert raw.set(k, v, expire=ttl, flags=flags)
+          out.append(dict(key=k.encode('utf-8').hex(), value=v.hex(), flags=flags, ttl=ttl or None))
+      typed('shop:3:user:1', {'name': 'Ann', 'ids': [1, 2]})
+      typed('shop:3:count', 42)
+      typed('shop:3:title', u'caf\\u00e9')
+      typed('shop:3:raw', b'\\x00\\x01')
+      typed('shop:3:session', ('tok', 3), ttl=100)
+      rawset('custom:flags', b'hello', 12345)
+      rawset('custom:max-flags', b'x', 4294967295, ttl=300)
+      rawset('caf\\u00e9:key', b'utf8 key', 0)
+      rawset('empty', b'', 0)
+      for i in range(bulk):
+          typed('bulk:%d' % i, {'i': i})
+      print(json.dumps(out))
+      """;
+
+  static List<Expected> fillMemcached(String host, int port, int bulk) {
+    return manifest(Pythons.system("pymemcache").runChecked(MEMCACHED_FILL, new byte[0], host,
+        Integer.toString(port), Integer.toString(bulk)));
+  }
+
   static List<Expected> fillRedis(String host, int port, boolean cluster, int bulk) {
     byte[] out = Pythons.system("redis").runChecked(REDIS_FILL, new byte[0], host, Integer.toString(port),
         cluster ? "1" : "0", Integer.toString(bulk));
