@@ -37,6 +37,7 @@ final class RdbSource extends AbstractScanSource {
   private Replicator replicator;
   private volatile boolean stopped;
   private RuntimeException failure;
+  private volatile boolean sawEnd;
 
   RdbSource(Path path, SourceOptions options) {
     super(options);
@@ -92,6 +93,11 @@ final class RdbSource extends AbstractScanSource {
     }
     if (failure != null && !stopped) {
       throw failure;
+    }
+    if (!sawEnd && !stopped) {
+      // redis-replicator ends quietly at the end of a cut file; the RDB end marker tells a complete one
+      throw new SourceException("truncated", size, "cannot read " + path + " (" + size + " bytes) after "
+          + count() + " keys: the file ends before the RDB end marker (truncated?)");
     }
   }
 
@@ -149,7 +155,7 @@ final class RdbSource extends AbstractScanSource {
   }
 
   /** Reads string values; skips the values of every other type on the stream, keeping key and type. */
-  private static final class KeysAndStringsVisitor extends DefaultRdbVisitor {
+  private final class KeysAndStringsVisitor extends DefaultRdbVisitor {
     KeysAndStringsVisitor(Replicator replicator) {
       super(replicator, new SkipRdbValueVisitor(replicator));
     }
@@ -164,6 +170,13 @@ final class RdbSource extends AbstractScanSource {
       o.setKey(key);
       o.setValue(value);
       return context.valueOf(o);
+    }
+
+    @Override
+    public long applyEof(RedisInputStream in, int version) throws IOException {
+      long checksum = super.applyEof(in, version);
+      sawEnd = true;
+      return checksum;
     }
   }
 }
