@@ -171,6 +171,7 @@ final class RedisSource extends AbstractScanSource {
     /** Scans to the end, or until a delivery says stop or {@link #stopped} is set. */
     void run(EntryConsumer consumer) {
       RedisAsyncCommands<byte[], byte[]> async = connection.async();
+      connection.setAutoFlushCommands(false); // one write per pipeline; this connection is this scan's alone
       ScanArgs args = ScanArgs.Builder.limit(options.batchSize());
       while (!isDone() && !stopped) {
         String from;
@@ -179,7 +180,9 @@ final class RedisSource extends AbstractScanSource {
           from = scanCursor;
           skip = position;
         }
-        KeyScanCursor<byte[]> page = await(async.scan(ScanCursor.of(from), args), null);
+        RedisFuture<KeyScanCursor<byte[]>> scan = async.scan(ScanCursor.of(from), args);
+        connection.flushCommands();
+        KeyScanCursor<byte[]> page = await(scan, null);
         List<byte[]> keys = page.getKeys();
         int end = keys.size();
         if (options.sample() > 0) {
@@ -211,6 +214,7 @@ final class RedisSource extends AbstractScanSource {
         ttls.add(async.pttl(k));
         lengths.add(async.strlen(k));
       }
+      connection.flushCommands();
       String[] type = new String[n];
       Long[] ttl = new Long[n];
       long[] length = new long[n];
@@ -232,6 +236,7 @@ final class RedisSource extends AbstractScanSource {
           bytes += fetch ? length[j] : 0;
           j++;
         }
+        connection.flushCommands();
         for (int g = 0; g < gets.size(); g++) {
           int idx = i + g;
           byte[] value = gets.get(g) == null ? null : await(gets.get(g), null);
