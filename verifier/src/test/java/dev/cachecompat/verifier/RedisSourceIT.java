@@ -80,6 +80,16 @@ class RedisSourceIT {
   }
 
   @Test
+  void scansTheDatabaseTheUriNames(RedisServer redis) {
+    redis.cli("-n", "1", "SET", "only-in-db-1", "v");
+    try (ScanSource s = SourceUri.parse(redis.uri() + "/1").open(SourceOptions.defaults())) {
+      Map<String, RawEntry> got = SourceFixtures.scanAll(s);
+      assertEquals(Set.of(HexFormat.of().formatHex("only-in-db-1".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+          got.keySet());
+    }
+  }
+
+  @Test
   void badResumeCursorIsRejected(RedisServer redis) {
     SourceException e = assertThrows(SourceException.class, () -> SourceUri.parse(redis.uri())
         .open(SourceOptions.defaults().withResumeCursor("abc")).close());
