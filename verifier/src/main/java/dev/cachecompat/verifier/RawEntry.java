@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param value the value bytes; null for non-string Redis types, and for a value longer than the source's
  *     {@link SourceOptions#maxValueBytes()} (then {@code valueLength} says how long it is)
  * @param valueLength the value's length in bytes when known, else -1 (non-string Redis types)
- * @param flags the memcached client flags; null for every other source
+ * @param flags the memcached client flags, an unsigned 32-bit number ({@link Integer#toUnsignedLong} reads it);
+ *     null for every other source
  * @param ttlSeconds seconds until the entry expires (rounded up; 0 when already expired in a dump), null when it
  *     never expires or the source cannot tell
  * @param redisType the Redis type ({@code string}, {@code list}, {@code hash}, {@code set}, {@code zset},

@@ -38,6 +38,7 @@ final class RdbSource extends AbstractScanSource {
   private volatile boolean stopped;
   private RuntimeException failure;
   private volatile boolean sawEnd;
+  private Throwable consumerFailure;
 
   RdbSource(Path path, SourceOptions options) {
     super(options);
@@ -73,7 +74,14 @@ final class RdbSource extends AbstractScanSource {
       if (stopped || !(event instanceof KeyValuePair<?, ?> kv) || !(kv.getKey() instanceof byte[] key)) {
         return;
       }
-      if (!deliver(consumer, toEntry(kv, key))) {
+      boolean more;
+      try {
+        more = deliver(consumer, toEntry(kv, key));
+      } catch (RuntimeException | Error e) {
+        consumerFailure = e; // redis-replicator would report it as its own failure: hand it back as is
+        more = false;
+      }
+      if (!more) {
         stopped = true;
         closeQuietly(rep);
       }
@@ -90,6 +98,12 @@ final class RdbSource extends AbstractScanSource {
       }
     } finally {
       closeQuietly(r);
+    }
+    if (consumerFailure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (consumerFailure instanceof Error e) {
+      throw e;
     }
     if (failure != null && !stopped) {
       throw failure;

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * may be returned twice).
  */
 final class RedisSource extends AbstractScanSource {
+  private static final byte[] NO_VALUE = new byte[0];
   private static final Pattern CURSOR = Pattern.compile("(\\d{1,20})(?:\\+(\\d{1,9}))?");
 
   private final String description;
@@ -239,7 +240,9 @@ final class RedisSource extends AbstractScanSource {
         connection.flushCommands();
         for (int g = 0; g < gets.size(); g++) {
           int idx = i + g;
-          byte[] value = gets.get(g) == null ? null : await(gets.get(g), null);
+          // a GET that fails (the key changed type since TYPE) counts as vanished, like one that answers nil
+          byte[] value = gets.get(g) == null ? null : await(gets.get(g), NO_VALUE);
+          value = value == NO_VALUE ? null : value;
           String t = type[idx];
           Long pttl = ttl[idx];
           if (t == null || t.equals("none") || (pttl != null && pttl == -2) || ("string".equals(t)

@@ -14,7 +14,11 @@ interface ScanSource extends AutoCloseable {
    * Delivers the entries to {@code consumer}, one at a time and never concurrently, until the source is
    * exhausted, {@link SourceOptions#sample()} entries were delivered, or the consumer returns false.
    *
+   * <p>An exception the consumer throws stops the scan and propagates unchanged; {@link #cursor()} then counts
+   * the entry it was given as delivered.
+   *
    * @param consumer receives the entries
+   * @throws IllegalStateException when called a second time
    * @throws SourceException when the source cannot be read to the end; entries before the failure were
    *     delivered, and the message says how far the scan got
    */
