@@ -174,7 +174,7 @@ final class RedisSource extends AbstractScanSource {
       RedisAsyncCommands<byte[], byte[]> async = connection.async();
       connection.setAutoFlushCommands(false); // one write per pipeline; this connection is this scan's alone
       ScanArgs args = ScanArgs.Builder.limit(options.batchSize());
-      while (!isDone() && !stopped) {
+      while (!isDone() && !stopped && !owner.sampleReached()) {
         String from;
         int skip;
         synchronized (owner) {
@@ -193,7 +193,7 @@ final class RedisSource extends AbstractScanSource {
           return;
         }
         if (end < keys.size()) {
-          return; // the sample is full; the cursor points into this batch
+          continue; // keys of the sample vanished before they were read: take more of this same batch
         }
         synchronized (owner) {
           scanCursor = page.getCursor();
@@ -231,8 +231,11 @@ final class RedisSource extends AbstractScanSource {
         int j = i;
         long bytes = 0;
         List<RedisFuture<byte[]>> gets = new ArrayList<>();
-        while (j < n && (j == i || bytes + Math.max(0, length[j]) <= SourceOptions.BATCH_VALUE_BUDGET)) {
+        while (j < n) {
           boolean fetch = "string".equals(type[j]) && length[j] <= options.maxValueBytes();
+          if (fetch && j > i && bytes + length[j] > SourceOptions.BATCH_VALUE_BUDGET) {
+            break;
+          }
           gets.add(fetch ? async.get(keys.get(from + j)) : null);
           bytes += fetch ? length[j] : 0;
           j++;
