@@ -21,7 +21,8 @@ import java.util.concurrent.Future;
  * (they hold the same keys).
  *
  * <p>Cursor: {@code HOST:PORT=CURSOR[+N],...}, one {@link RedisSource} cursor per master, in the order of the
- * masters' addresses, or {@code done}; resuming needs the same masters (a failover in between is a {@code bad-cursor} error).
+ * masters' addresses, or {@code done}; resuming needs the same masters (a failover in between is a
+ * {@code bad-cursor} error).
  */
 final class RedisClusterSource extends AbstractScanSource {
   private final String description;

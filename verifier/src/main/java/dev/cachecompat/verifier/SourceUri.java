@@ -241,7 +241,8 @@ final class SourceUri {
     try (InputStream in = Files.newInputStream(p)) {
       return new String(in.readNBytes(512), StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
-      throw new SourceException("io-error", dev.cachecompat.core.Finding.NO_OFFSET, "cannot read " + s + ": " + Console.describe(e), e);
+      throw new SourceException("io-error", dev.cachecompat.core.Finding.NO_OFFSET,
+          "cannot read " + s + ": " + Console.describe(e), e);
     }
   }
 

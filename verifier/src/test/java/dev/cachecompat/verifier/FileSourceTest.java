@@ -53,6 +53,7 @@ class FileSourceTest {
   void displayKeyEscapesInvalidUtf8() {
     RawEntry e = RawEntry.of(new byte[] {'a', (byte) 0xff, '\\', 0}, null, null, null, null);
     assertEquals("a\\xff\\\\\\x00", e.displayKey());
-    assertEquals("k\u00e9", RawEntry.of("k\u00e9".getBytes(StandardCharsets.UTF_8), null, null, null, null).displayKey());
+    byte[] utf8 = "k\u00e9".getBytes(StandardCharsets.UTF_8);
+    assertEquals("k\u00e9", RawEntry.of(utf8, null, null, null, null).displayKey());
   }
 }

@@ -74,7 +74,8 @@ class SourceUriTest {
     assertBad("memcached://a:1,,b:2",
         "bad source memcached://a:1,,b:2: no host in \"\" (expected memcached://HOST:PORT[,HOST:PORT...])");
     assertBad("redis-cluster://[::1:7000", "bad source redis-cluster://[::1:7000: unclosed [ in host [::1:7000");
-    assertBad(dir.resolve("nope.rdb").toString(), "bad source " + dir.resolve("nope.rdb") + ": no such file or directory");
+    Path nope = dir.resolve("nope.rdb");
+    assertBad(nope.toString(), "bad source " + nope + ": no such file or directory");
   }
 
   private static void assertBad(String arg, String message) {
@@ -88,7 +89,8 @@ class SourceUriTest {
     Path rdb = Files.write(dir.resolve("dump.rdb"), new byte[] {1});
     Path rdbByMagic = Files.write(dir.resolve("backup.bin"), "REDIS0010\u00fa".getBytes(StandardCharsets.ISO_8859_1));
     Path mcdump = Files.write(dir.resolve("x.mcdump"), new byte[0]);
-    Path dumpByContent = Files.write(dir.resolve("memcached.out"), "add k 0 0 1\r\nv\r\n".getBytes(StandardCharsets.US_ASCII));
+    Path dumpByContent = Files.write(dir.resolve("memcached.out"),
+        "add k 0 0 1\r\nv\r\n".getBytes(StandardCharsets.US_ASCII));
     Path pickle = Files.write(dir.resolve("p.pkl"), new byte[] {(byte) 0x80, 2, 'N', '.'});
     Path text = Files.write(dir.resolve("notes.txt"), "add some notes\n".getBytes(StandardCharsets.US_ASCII));
     assertEquals(SourceUri.Kind.RDB, SourceUri.parse(rdb.toString()).kind());
