@@ -77,7 +77,11 @@ def build(node, defs=None):
         cls = getattr(__import__(module, fromlist=[name]), name)
         obj = cls(*[build(x, defs) for x in node['args']])
         if node.get('state') is not None:
-            obj.__setstate__(build(node['state'], defs))
+            state = build(node['state'], defs)
+            if hasattr(obj, '__setstate__'):
+                obj.__setstate__(state)
+            else:
+                obj.__dict__.update(state)
         return obj
     if t == 'def':
         inner = v
@@ -129,14 +133,14 @@ def _same_float(a, b):
 MUTABLE = (list, dict, set, bytearray)
 
 
-def differs(exp, act, pairs=None, rev=None, path='value'):
-    """None when act equals exp strictly (types, float bits, shared structure), else what differs."""
+def differs(exp, act, pairs=None, rev=None, path='value', sharing=True):
+    """None when act equals exp strictly (types, float bits, shared structure unless sharing is False)."""
     if pairs is None:
-        pairs, rev = {}, {}
+        pairs, rev = ({}, {}) if sharing else (False, False)
     ke, ka = kind(exp), kind(act)
     if ke != ka:
         return '%s: type %s != %s' % (path, ka, ke)
-    if isinstance(exp, MUTABLE) or isinstance(exp, tuple):
+    if pairs is not False and (isinstance(exp, MUTABLE) or isinstance(exp, tuple)):
         if id(exp) in pairs:
             if pairs[id(exp)] is act:
                 return None

@@ -25,6 +25,7 @@ import java.util.UUID;
  */
 final class EncoderTypedValues {
   static final ObjectMapper JSON = new ObjectMapper();
+  static final JsonNode NULL_NODE = com.fasterxml.jackson.databind.node.NullNode.getInstance();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private EncoderTypedValues() {}
@@ -146,6 +147,8 @@ final class EncoderTypedValues {
         return b.shortValueExact();
       case "biginteger":
         return b;
+      case "long":
+        return b.longValueExact();
       default:
         if (b.bitLength() < 32) {
           return b.intValue();
