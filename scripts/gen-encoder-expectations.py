@@ -145,6 +145,26 @@ case('many_bytes', T('list', [B('%04x' % i) for i in range(300)]))
 case('many_str_memo', T('list', [S(U('s%d' % i)) for i in range(300)]))
 
 
+def write_float_reprs():
+    """encoder/float-repr.txt: '<16 hex digits of the IEEE bits> <repr>' for specials and seeded random doubles."""
+    import random
+    import struct
+    rng = random.Random(20240229)
+    values = [0.0, -0.0, 5e-324, 1e-5, 1e-4, 1e15, 1e16, 1e22, 1e23, 0.1, 1.0 / 3, 2.2250738585072014e-308,
+              1.7976931348623157e308, 9007199254740993.0, 123456789.123, 1e-320, 2e-323, 1.5e-323]
+    values += [struct.unpack('>d', struct.pack('>Q', rng.getrandbits(64)))[0] for _ in range(3000)]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(1000)]
+    values += [float(rng.randint(-10 ** 18, 10 ** 18)) * 10 ** rng.randint(-30, 30) for _ in range(1000)]
+    values += [struct.unpack('>d', struct.pack('>Q', rng.getrandbits(12)))[0] for _ in range(200)]
+    lines = []
+    for v in values:
+        if v != v:
+            continue
+        lines.append('%016x %r' % (struct.unpack('>Q', struct.pack('>d', v))[0], v))
+    with io.open(os.path.join(RES, 'float-repr.txt'), 'w', encoding='ascii', newline='\n') as f:
+        f.write(u'\n'.join(lines) + u'\n')
+
+
 def main():
     ver = '%d.%d' % sys.version_info[:2]
     out = os.path.join(RES, ver)
@@ -159,6 +179,7 @@ def main():
             with open(os.path.join(out, '%s-p%d.pickle' % (name, p)), 'wb') as f:
                 f.write(data)
     if not typed_value.PY2:
+        write_float_reprs()
         with io.open(os.path.join(RES, 'cases.json'), 'w', encoding='ascii', newline='\n') as f:
             f.write('[\n' + ',\n'.join(json.dumps({'name': n, 'value': v}, sort_keys=True) for n, v, _ in CASES)
                     + '\n]\n')
