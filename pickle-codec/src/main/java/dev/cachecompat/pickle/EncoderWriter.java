@@ -79,6 +79,7 @@ final class EncoderWriter {
   private static final int FRAME_SIZE_MIN = 4;
   private static final int FRAME_HEADER = 9;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+  private static final int CHUNK = 4096;
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final int proto;
@@ -100,6 +101,7 @@ final class EncoderWriter {
   private int latin1Memo = -1;
   private int intKeyMemo = -1;
   private int nextMemo;
+  private char[] chars;
 
   EncoderWriter(int proto, boolean fixImports, boolean memoize, Limits limits) {
     this.proto = proto;
@@ -310,10 +312,44 @@ final class EncoderWriter {
     }
   }
 
-  /** Writes a str (no memo). */
+  /**
+   * Writes a str (no memo). One pass where the opcode is certain from the char count alone (UTF-8 takes 1 to 3
+   * bytes per char), reserving the worst case and patching the length; two passes only in between.
+   */
   private void saveStr(String s) {
     if (!bin) {
       saveUnicodeText(s);
+      return;
+    }
+    int chars = s.length();
+    long worst = 3L * chars;
+    if (proto >= 4 && worst < 256) {
+      reserve(2 + worst);
+      buf[len++] = SHORT_BINUNICODE;
+      int at = len++;
+      putUtf8(s);
+      buf[at] = (byte) (len - at - 1);
+      return;
+    }
+    boolean certainlyLong = chars >= 256 || proto < 4;
+    boolean certainlyLarge = framing && chars >= FRAME_SIZE_TARGET;
+    boolean certainlySmall = !framing || worst < FRAME_SIZE_TARGET;
+    if (certainlyLong && (certainlyLarge || certainlySmall) && len + worst <= maxPayload) {
+      if (certainlyLarge) {
+        commitFrame();
+        framing = false;
+      }
+      reserve(5 + worst);
+      buf[len++] = BINUNICODE;
+      int at = len;
+      len += 4;
+      putUtf8(s);
+      int n = len - at - 4;
+      buf[at] = (byte) n;
+      buf[at + 1] = (byte) (n >>> 8);
+      buf[at + 2] = (byte) (n >>> 16);
+      buf[at + 3] = (byte) (n >>> 24);
+      framing = proto >= 4;
       return;
     }
     long n = utf8Length(s);
@@ -329,7 +365,6 @@ final class EncoderWriter {
     buf[len++] = BINUNICODE;
     putIntLe((int) n);
     if (bypass) {
-      framing = false;
       reserve(n);
     }
     putUtf8(s);
@@ -1209,16 +1244,65 @@ final class EncoderWriter {
   /** Writes s as UTF-8 (surrogatepass); room must have been reserved. */
   private void putUtf8(String s) {
     int n = s.length();
+    if (n <= 32) {
+      putUtf8(s, 0, n);
+      return;
+    }
+    // bulk getChars into a scratch array beats charAt for long strings (intrinsic copy, no per-char checks)
+    if (chars == null) {
+      chars = new char[CHUNK];
+    }
+    char[] c = chars;
     byte[] b = buf;
     int p = len;
-    for (int i = 0; i < n; i++) {
+    for (int from = 0; from < n; ) {
+      int to = Math.min(n, from + CHUNK);
+      // never split a surrogate pair between chunks
+      if (to < n && Character.isHighSurrogate(s.charAt(to - 1))) {
+        to--;
+      }
+      int m = to - from;
+      s.getChars(from, to, c, 0);
+      int i = 0;
+      while (i < m) {
+        char ch = c[i];
+        if (ch < 0x80) {
+          b[p++] = (byte) ch;
+          i++;
+        } else if (ch < 0x800) {
+          b[p++] = (byte) (0xc0 | (ch >> 6));
+          b[p++] = (byte) (0x80 | (ch & 0x3f));
+          i++;
+        } else if (Character.isHighSurrogate(ch) && i + 1 < m && Character.isLowSurrogate(c[i + 1])) {
+          int cp = Character.toCodePoint(ch, c[i + 1]);
+          b[p++] = (byte) (0xf0 | (cp >> 18));
+          b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+          b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+          b[p++] = (byte) (0x80 | (cp & 0x3f));
+          i += 2;
+        } else {
+          b[p++] = (byte) (0xe0 | (ch >> 12));
+          b[p++] = (byte) (0x80 | ((ch >> 6) & 0x3f));
+          b[p++] = (byte) (0x80 | (ch & 0x3f));
+          i++;
+        }
+      }
+      from = to;
+    }
+    len = p;
+  }
+
+  private void putUtf8(String s, int from, int to) {
+    byte[] b = buf;
+    int p = len;
+    for (int i = from; i < to; i++) {
       char ch = s.charAt(i);
       if (ch < 0x80) {
         b[p++] = (byte) ch;
       } else if (ch < 0x800) {
         b[p++] = (byte) (0xc0 | (ch >> 6));
         b[p++] = (byte) (0x80 | (ch & 0x3f));
-      } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(ch) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
         int cp = Character.toCodePoint(ch, s.charAt(++i));
         b[p++] = (byte) (0xf0 | (cp >> 18));
         b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
