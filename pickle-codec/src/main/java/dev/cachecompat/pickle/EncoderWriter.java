@@ -544,6 +544,7 @@ final class EncoderWriter {
       put2(MARK, DICT);
     }
     memoPut(map);
+    requireDistinctInPython(map.keySet(), "dict key", ".key");
     int size = map.size();
     Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
     int index = 0;
@@ -623,6 +624,7 @@ final class EncoderWriter {
 
   private void saveSet(Set<?> set, int depth) {
     checkDepth(depth);
+    requireDistinctInPython(set, "set element", "");
     if (proto < 4) {
       reduceWithList("set", set, set.size(), depth);
       memoPut(set);
@@ -661,6 +663,7 @@ final class EncoderWriter {
   private void saveFrozenSet(PyFrozenSet fs, int depth) {
     checkDepth(depth);
     Set<Object> items = fs.items();
+    requireDistinctInPython(items, "set element", "");
     if (proto < 4) {
       reduceWithList("frozenset", items, items.size(), depth);
       memoPut(fs);
@@ -701,6 +704,77 @@ final class EncoderWriter {
     appendItems(items, size, depth + 1);
     endTuple(1);
     put1(REDUCE);
+  }
+
+  /**
+   * Refuses keys that are distinct in Java but one key in Python (1, 1L, true, 1.0, BigDecimal 1.00; 0.0 and
+   * -0.0), which Python would silently merge. A cheap class scan first; values compared only when mixed.
+   */
+  private static void requireDistinctInPython(Iterable<?> keys, String role, String suffix) {
+    Class<?> first = null;
+    boolean mixed = false;
+    boolean positiveZero = false;
+    boolean negativeZero = false;
+    for (Object k : keys) {
+      if (k instanceof Number || k instanceof Boolean) {
+        Class<?> c = k.getClass();
+        if (first == null) {
+          first = c;
+        } else if (first != c) {
+          mixed = true;
+          break;
+        }
+        if (c == BigDecimal.class) {
+          mixed = true;
+          break;
+        }
+        if ((c == Double.class || c == Float.class) && ((Number) k).doubleValue() == 0) {
+          if (1 / ((Number) k).doubleValue() > 0) {
+            positiveZero = true;
+          } else {
+            negativeZero = true;
+          }
+        }
+      }
+    }
+    if (!mixed && !(positiveZero && negativeZero)) {
+      return;
+    }
+    Map<BigDecimal, Object> seen = new HashMap<>();
+    int index = 0;
+    for (Object k : keys) {
+      BigDecimal v = pythonNumber(k);
+      if (v != null) {
+        Object earlier = seen.putIfAbsent(v, k);
+        if (earlier != null) {
+          throw new EncoderFailure(Verdict.VALID, "duplicate-key", role + " " + k + " ("
+              + k.getClass().getTypeName() + ") equals the earlier " + earlier + " (" + earlier.getClass().getTypeName()
+              + ") in Python, which would keep only one").at("[" + index + "]" + suffix);
+        }
+      }
+      index++;
+    }
+  }
+
+  /** The exact value of a Python number (bool and int included), or null for other values, NaN and infinities. */
+  private static BigDecimal pythonNumber(Object k) {
+    if (k instanceof Boolean) {
+      return (Boolean) k ? BigDecimal.ONE : BigDecimal.ZERO;
+    }
+    if (k instanceof Integer || k instanceof Long || k instanceof Short || k instanceof Byte) {
+      return BigDecimal.valueOf(((Number) k).longValue()).stripTrailingZeros();
+    }
+    if (k instanceof BigInteger) {
+      return new BigDecimal((BigInteger) k).stripTrailingZeros();
+    }
+    if (k instanceof BigDecimal) {
+      return ((BigDecimal) k).stripTrailingZeros();
+    }
+    if (k instanceof Double || k instanceof Float) {
+      double d = ((Number) k).doubleValue();
+      return Double.isNaN(d) || Double.isInfinite(d) ? null : new BigDecimal(d).stripTrailingZeros();
+    }
+    return null;
   }
 
   private void requireHashableAt(Object item, int depth, Set<?> items) {

@@ -184,7 +184,9 @@ public final class PickleEncoder {
    * @throws PickleException code {@code unsupported-type} (verdict valid: no pickle was involved) for a Java
    *     type without a Python counterpart, {@code unsupported-value} for a value outside what Python holds
    *     (e.g. a year 0 date, nanoseconds), {@code unhashable} for a list, dict, set or bytearray used as a dict
-   *     key or set element, {@code too-deep} (verdict over-limit) for nesting beyond
+   *     key or set element, {@code duplicate-key} for dict keys or set elements that differ in Java but are one
+   *     key in Python (e.g. {@code 1}, {@code 1L}, {@code true}, {@code 1.0}; {@code 0.0} and {@code -0.0}),
+   *     which Python would silently merge, {@code too-deep} (verdict over-limit) for nesting beyond
    *     {@link Limits#maxDepth()}, {@code too-many-digits} (over-limit) for an int needing more decimal digits
    *     than {@link Limits#maxIntDigits()} at protocols 0 and 1, {@code too-large} (over-limit) for a pickle
    *     beyond {@link Limits#maxPayloadBytes()}; each message names the Java class or value and its path in the

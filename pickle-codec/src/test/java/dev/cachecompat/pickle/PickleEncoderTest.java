@@ -128,6 +128,33 @@ class PickleEncoderTest {
   }
 
   @Test
+  void rejectsKeysThatPythonWouldMergeIntoOne() {
+    Map<Object, Object> m = new LinkedHashMap<>();
+    m.put("a", 0);
+    m.put(1, "int");
+    m.put(2L, "long");
+    m.put(1L, "long");
+    PickleException e = assertThrows(PickleException.class, () -> PickleEncoder.protocol(2).encode(List.of(m)));
+    assertEquals("dict key 1 (java.lang.Long) equals the earlier 1 (java.lang.Integer) in Python, which would keep"
+        + " only one at value[0][3].key", e.getMessage());
+    assertEquals("duplicate-key", e.code());
+    assertEquals(Verdict.VALID, e.verdict());
+    for (int p : new int[] {2, 4}) {
+      int protocol = p;
+      assertEquals("set element 1.0 (java.lang.Double) equals the earlier true (java.lang.Boolean) in Python, which"
+          + " would keep only one at value[1]", assertThrows(PickleException.class,
+              () -> PickleEncoder.protocol(protocol).encode(new LinkedHashSet<>(List.of(true, 1.0)))).getMessage());
+    }
+    assertEquals("duplicate-key", assertThrows(PickleException.class,
+        () -> PickleEncoder.protocol(5).encode(new LinkedHashSet<>(List.of(0.0, -0.0)))).code());
+    assertEquals("duplicate-key", assertThrows(PickleException.class, () -> PickleEncoder.protocol(5).encode(
+        PyFrozenSet.copyOf(List.of(new java.math.BigDecimal("1.0"), new java.math.BigDecimal("1.00"))))).code());
+    // distinct in Python too: encoded
+    PickleEncoder.protocol(5).encode(new LinkedHashSet<>(List.of(1, 2L, 2.5, false, new java.math.BigDecimal("3"))));
+    PickleEncoder.protocol(5).encode(new LinkedHashSet<>(List.of(0.0, 1.0, Double.NaN)));
+  }
+
+  @Test
   void rejectsNestingBeyondMaxDepthButAcceptsItExactly() {
     assertEquals(1000, Limits.defaults().maxDepth());
     PickleEncoder.protocol(5).encode(nested(1000));
