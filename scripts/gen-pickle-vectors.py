@@ -251,6 +251,7 @@ def cases():
         ("timedelta-big-negative", datetime.timedelta(days=-999999999), False),
         ("ordereddict", collections.OrderedDict([(u("z"), 1), (u("a"), 2)]), False),
         ("uuid", uuid.UUID("12345678-1234-5678-1234-567812345678"), False),
+        ("uuid-shared", [uuid.UUID(int=1)] * 2, False),
         ("text-big", u("\\xe9\\u4e2d") * 50 + u("x") * BIG, True),
         ("bytearray-big", bytearray(b"\xab" * BIG), True),
     ]
