@@ -42,6 +42,17 @@ final class BuiltinCallees {
       Map.entry("datetime.time", BuiltinCallees::time),
       Map.entry("datetime.timedelta", BuiltinCallees::timedelta),
       Map.entry("collections.OrderedDict", new OrderedDictCallee()),
+      Map.entry("collections.Counter", new OrderedDictCallee()),
+      Map.entry("collections.defaultdict", BuiltinCallees::defaultdict),
+      Map.entry("collections.deque", BuiltinCallees::deque),
+      Map.entry("copyreg.__newobj_ex__", BuiltinCallees::newobjEx),
+      Map.entry("builtins.list", c -> new java.util.ArrayList<Object>(iterable(c))),
+      Map.entry("builtins.tuple", c -> PyTuple.copyOf(new java.util.ArrayList<Object>(iterable(c)))),
+      Map.entry("builtins.dict", new OrderedDictCallee()),
+      Map.entry("builtins.str", BuiltinCallees::str),
+      Map.entry("builtins.int", BuiltinCallees::integer),
+      Map.entry("builtins.float", BuiltinCallees::floating),
+      Map.entry("builtins.bool", BuiltinCallees::bool),
       Map.entry("uuid.UUID", new UuidCallee()));
 
   private static Collection<?> iterable(Call c) {
@@ -171,6 +182,136 @@ final class BuiltinCallees {
     }
     c.owner(cls);
     return cls.callee().call(new Call(c.unpickling(), cls, c.opcode(), c.offset(), rest));
+  }
+
+  /** copyreg.__newobj_ex__(cls, args, kwargs): cls.__new__(cls, *args, **kwargs), without keywords. */
+  private static Object newobjEx(Call c) {
+    c.arity(3, 3);
+    Unpickling.GlobalRef cls = c.global(0);
+    Object args = c.value(1);
+    Object kwargs = c.value(2);
+    if (!(args instanceof PyTuple t) || !(kwargs instanceof Map<?, ?> kw) || !kw.isEmpty()) {
+      throw c.fail("only a tuple of arguments and no keyword arguments are supported");
+    }
+    c.owner(cls);
+    return cls.callee().call(new Call(c.unpickling(), cls, c.opcode(), c.offset(), t.items()));
+  }
+
+  /** defaultdict(factory): the factory is dropped, items follow by SETITEMS. */
+  private static Object defaultdict(Call c) {
+    c.arity(0, 1);
+    if (c.size() == 1 && c.raw(0) != null && !(c.raw(0) instanceof Unpickling.GlobalRef)) {
+      throw c.fail("default_factory must be a class or None, got " + Unpickling.pythonType(c.raw(0)));
+    }
+    return new LinkedHashMap<Object, Object>();
+  }
+
+  /** deque(iterable, maxlen): a list; maxlen is dropped, items may follow by APPENDS. */
+  private static Object deque(Call c) {
+    c.arity(0, 2);
+    return new java.util.ArrayList<Object>(c.size() == 0 ? List.of() : iterableArg(c, c.value(0)));
+  }
+
+  private static Collection<?> iterableArg(Call c, Object v) {
+    if (v instanceof Collection<?> items) {
+      return items;
+    }
+    if (v instanceof PyTuple t) {
+      return t.items();
+    }
+    if (v instanceof PyFrozenSet fs) {
+      return fs.items();
+    }
+    throw c.fail("argument must be iterable, got " + Unpickling.pythonType(v));
+  }
+
+  private static Object str(Call c) {
+    c.arity(0, 3);
+    if (c.size() == 0) {
+      return "";
+    }
+    if (c.size() == 1 && c.raw(0) instanceof String s) {
+      return s;
+    }
+    if (c.size() >= 2 && c.isBytes(0)) {
+      String e = c.text(1).toLowerCase(Locale.ROOT).replace('_', '-');
+      byte[] b = c.bytes(0);
+      return switch (e) {
+        case "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1" -> Unpickling.latin1(b);
+        case "utf-8", "utf8" -> PickleText.utf8OrThrow(b, false, c.opcode() + " " + c.name(), c.offset());
+        case "ascii", "us-ascii" -> PickleText.py2Str(b, Py2Str.ASCII, c.opcode() + " " + c.name(), c.offset());
+        default -> throw c.fail("unsupported encoding '" + c.text(1) + "'");
+      };
+    }
+    throw c.fail("only str(), str(text) and str(bytes, encoding) are supported");
+  }
+
+  private static Object integer(Call c) {
+    c.arity(0, 2);
+    if (c.size() == 0) {
+      return 0L;
+    }
+    Object v = c.raw(0);
+    if (c.size() == 1 && (v instanceof Long || v instanceof BigInteger)) {
+      return v;
+    }
+    if (c.size() == 1 && v instanceof Boolean b) {
+      return b ? 1L : 0L;
+    }
+    if (c.isText(0)) {
+      int base = c.size() == 2 ? c.smallInt(1) : 10;
+      String t = c.text(0).strip().replace("_", "");
+      if (base < 2 || base > 36 || t.isEmpty() || t.length() > 5000) {
+        throw c.fail("invalid literal for int() with base " + base);
+      }
+      try {
+        return Unpickling.normalize(new BigInteger(t, base));
+      } catch (NumberFormatException e) {
+        throw c.fail("invalid literal for int() with base " + base);
+      }
+    }
+    throw c.fail("cannot make an int from " + Unpickling.pythonType(v));
+  }
+
+  private static Object floating(Call c) {
+    c.arity(0, 1);
+    if (c.size() == 0) {
+      return 0.0;
+    }
+    Object v = c.raw(0);
+    if (v instanceof Double || v instanceof Long || v instanceof BigInteger) {
+      return c.real(0);
+    }
+    if (c.isText(0)) {
+      String t = c.text(0).strip().toLowerCase(Locale.ROOT);
+      String u = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+      if (u.equals("nan")) {
+        return Double.NaN;
+      }
+      if (u.equals("inf") || u.equals("infinity")) {
+        return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+      }
+      if (t.matches("[+-]?(\\d+\\.?\\d*(e[+-]?\\d+)?|\\.\\d+(e[+-]?\\d+)?)")) {
+        return Double.parseDouble(t);
+      }
+      throw c.fail("could not convert string to float");
+    }
+    throw c.fail("cannot make a float from " + Unpickling.pythonType(v));
+  }
+
+  private static Object bool(Call c) {
+    c.arity(0, 1);
+    if (c.size() == 0) {
+      return Boolean.FALSE;
+    }
+    Object v = c.raw(0);
+    if (v instanceof Boolean) {
+      return v;
+    }
+    if (v instanceof Long || v instanceof BigInteger) {
+      return c.integer(0).signum() != 0;
+    }
+    throw c.fail("only bool(), bool(bool) and bool(int) are supported");
   }
 
   private static final Pattern SPECIAL_DECIMAL =

@@ -39,6 +39,11 @@ import java.util.Map;
  *   <tr><td>datetime.time (naive)</td><td>{@link java.time.LocalTime}</td></tr>
  *   <tr><td>datetime.timedelta</td><td>{@link java.time.Duration}</td></tr>
  *   <tr><td>uuid.UUID</td><td>{@link java.util.UUID}</td></tr>
+ *   <tr><td>collections.Counter, collections.defaultdict</td><td>{@link java.util.LinkedHashMap} (the default
+ *       factory is dropped)</td></tr>
+ *   <tr><td>collections.deque</td><td>{@link java.util.ArrayList} (maxlen is dropped)</td></tr>
+ *   <tr><td>other globals on the inspector's allowlist (fractions.Fraction, builtins.range, builtins.slice,
+ *       datetime.timezone, ...)</td><td>{@link PyObject}</td></tr>
  *   <tr><td>a class allowed with {@link Builder#allowGlobal(String, PickleConstructor)}</td>
  *       <td>whatever its constructor returns</td></tr>
  *   <tr><td>a class allowed with {@link Builder#allowGlobal(String)}</td><td>{@link PyObject}</td></tr>
@@ -171,12 +176,19 @@ public final class PickleDecoder {
     }
   }
 
-  private Callee callee(String qualifiedName) {
-    if (constructors.containsKey(qualifiedName)) {
-      PickleConstructor c = constructors.get(qualifiedName);
-      return c == null ? Callee.pyObject(qualifiedName) : Callee.of(c);
+  /** This decoder's callee for a global, by its Python 3 name or as written; null when not allowed. */
+  private Callee callee(String resolvedName, String rawName) {
+    for (String name : new String[] {resolvedName, rawName}) {
+      if (constructors.containsKey(name)) {
+        PickleConstructor c = constructors.get(name);
+        return c == null ? Callee.pyObject(resolvedName) : Callee.of(c);
+      }
     }
-    return BuiltinCallees.ALL.get(qualifiedName);
+    Callee builtin = BuiltinCallees.ALL.get(resolvedName);
+    if (builtin == null && GlobalPolicy.ALLOWED.contains(resolvedName)) {
+      return Callee.pyObject(resolvedName);
+    }
+    return builtin;
   }
 
   /**
@@ -228,9 +240,9 @@ public final class PickleDecoder {
 
     /**
      * Allows one more class, built by a Java constructor. The inspector is told to allow it too (a
-     * denylisted global stays unsafe). Python 2 module names are taken as their Python 3 names
-     * ({@code __builtin__} is {@code builtins}, {@code copy_reg} is {@code copyreg}); overrides a built-in class
-     * of the same name.
+     * denylisted global stays unsafe). The name matches a global as written in the pickle or as Python 3 reads
+     * it (protocols 0-2 map Python 2 names, e.g. {@code __builtin__.set} to {@code builtins.set}); it overrides
+     * a built-in class of the same name.
      *
      * @param qualifiedName {@code module.name}
      * @param constructor builds its instances
@@ -259,7 +271,7 @@ public final class PickleDecoder {
       Checks.requireNonNull(qualifiedName, "qualifiedName");
       Checks.requireArgument(qualifiedName.indexOf('.') > 0 && !qualifiedName.endsWith("."),
           "global must be module.name: '%s'", qualifiedName);
-      return Globals.python3Name(qualifiedName);
+      return qualifiedName;
     }
 
     /**

@@ -84,7 +84,7 @@ final class PickleText {
     int[] at = new int[1];
     String s = utf8(b, surrogatePass, at);
     if (s == null) {
-      throw new PickleException(Verdict.MALFORMED, "malformed-utf8", offset,
+      throw new PickleException(Verdict.MALFORMED, "bad-utf8", offset,
           String.format("%s at offset %d is not valid UTF-8: byte 0x%02x at index %d", what, offset,
               b[at[0]] & 0xFF, at[0]));
     }
@@ -226,13 +226,13 @@ final class PickleText {
       for (int k = 0; k < count; k++, i++) {
         int h = i < to ? hex(b[i]) : -1;
         if (h < 0) {
-          throw new PickleException(Verdict.MALFORMED, "malformed-unicode", offset, String.format(
+          throw new PickleException(Verdict.MALFORMED, "bad-string-literal", offset, String.format(
               "UNICODE at offset %d: truncated \\%sXXXX escape at position %d", offset, count == 4 ? "u" : "U",
               start - from));
         }
         cp = cp * 16 + h;
         if (cp > 0x10FFFF) {
-          throw new PickleException(Verdict.MALFORMED, "malformed-unicode", offset, String.format(
+          throw new PickleException(Verdict.MALFORMED, "bad-string-literal", offset, String.format(
               "UNICODE at offset %d: \\U escape at position %d is out of range", offset, start - from));
         }
       }
@@ -246,7 +246,7 @@ final class PickleText {
   }
 
   private static PickleException malformedString(long offset, String what) {
-    return new PickleException(Verdict.MALFORMED, "malformed-string", offset,
+    return new PickleException(Verdict.MALFORMED, "bad-string-literal", offset,
         "STRING at offset " + offset + ": " + what);
   }
 }

@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import net.razorvine.pickle.Unpickler;
 
@@ -63,14 +62,18 @@ final class Unpickling extends Unpickler {
   private static final Pattern INT_TEXT = Pattern.compile("[+-]?\\d+");
 
   private final Py2Str policy;
-  private final Function<String, Callee> globals;
+  private final java.util.function.BiFunction<String, String, Callee> globals;
+  private int protocol;
   private final PickleInput in;
   private final IdentityHashMap<Object, GlobalRef> builtBy = new IdentityHashMap<>();
   private final IdentityHashMap<Object, List<Integer>> memoKeys = new IdentityHashMap<>();
   private long opOffset;
   private String opName = "?";
 
-  Unpickling(byte[] payload, Py2Str policy, Function<String, Callee> globals) {
+  /**
+   * @param globals finds the callee for (resolved Python 3 name, name as written), or null if not allowed
+   */
+  Unpickling(byte[] payload, Py2Str policy, java.util.function.BiFunction<String, String, Callee> globals) {
     this.policy = policy;
     this.globals = globals;
     this.in = new PickleInput(payload);
@@ -243,10 +246,17 @@ final class Unpickling extends Unpickler {
         op("STOP");
         return resolve(stack.pop());
       }
-      case 'P', 'Q' -> throw fail("unsupported-opcode", "persistent ids are not supported by the decoder");
-      case 0x97, 0x98 -> throw fail("unsupported-opcode", "out-of-band buffers are not supported by the decoder");
-      case 0x82, 0x83, 0x84 -> throw fail("unsupported-opcode", "the copyreg extension registry is not supported");
-      // PROTO, FRAME, MARK, POP, POP_MARK, DUP, GET*, NONE, NEWTRUE, NEWFALSE, BINFLOAT, *BINBYTES*: Pyrolite's
+      case 0x80 -> {
+        op("PROTO");
+        protocol = in.u8(opName, opOffset);
+        if (protocol > 5) {
+          throw fail("bad-protocol", "unsupported pickle protocol: " + protocol);
+        }
+      }
+      case 'P', 'Q' -> throw fail("persistent-id-unsupported", "persistent ids are not supported by the decoder");
+      case 0x97, 0x98 -> throw fail("buffer-unsupported", "out-of-band buffers are not supported by the decoder");
+      case 0x82, 0x83, 0x84 -> throw fail("ext-unsupported", "the copyreg extension registry is not supported");
+      // FRAME, MARK, POP, POP_MARK, DUP, GET*, NONE, NEWTRUE, NEWFALSE, BINFLOAT, *BINBYTES*: Pyrolite's
       default -> {
         op("opcode 0x" + Integer.toHexString(key));
         return super.dispatch(key);
@@ -447,6 +457,9 @@ final class Unpickling extends Unpickler {
       return t.resolved;
     }
     if (v instanceof GlobalRef g) {
+      if (g.name().equals("builtins.Ellipsis") || g.name().equals("builtins.NotImplemented")) {
+        return new PyObject(g.name(), List.of(), null);
+      }
       throw new PickleException(Verdict.MALFORMED, "decode-failed", opOffset, String.format(
           "%s at offset %d: global %s (offset %d) used as a value; only calls of allowed globals decode",
           opName, opOffset, g.name(), g.offset()));
@@ -470,10 +483,17 @@ final class Unpickling extends Unpickler {
   // ---- globals, calls, state
 
   private GlobalRef global(String module, String name) {
-    String qualified = Globals.python3Name(module, name);
-    Callee callee = globals.apply(qualified);
+    String raw = module + "." + name;
+    String qualified = raw;
+    if (protocol < 3) { // as CPython's fix_imports: Python 2 names in protocols 0-2 only
+      String mapped = GlobalPolicy.mapPy2(module, name);
+      if (mapped != null) {
+        qualified = mapped;
+      }
+    }
+    Callee callee = globals.apply(qualified, raw);
     if (callee == null) {
-      throw fail("unsupported-global", "the decoder has no constructor for global " + qualified);
+      throw fail("unknown-global", "the decoder has no constructor for global " + qualified);
     }
     return new GlobalRef(qualified, callee, opOffset);
   }

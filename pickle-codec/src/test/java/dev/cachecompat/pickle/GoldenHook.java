@@ -5,6 +5,6 @@ final class GoldenHook {
   private GoldenHook() {}
 
   static Object decode(PickleDecoder decoder, byte[] pickle) {
-    return decoder.unpickle(pickle); // TODO switch to decode() once the inspector branch is merged
+    return decoder.decode(pickle);
   }
 }

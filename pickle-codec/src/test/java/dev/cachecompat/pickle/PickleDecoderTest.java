@@ -132,21 +132,25 @@ class PickleDecoderTest {
   @Test
   void malformedUtf8InBinunicodeIsRejected() {
     // PROTO 2, BINUNICODE len 2 "\xc3(", STOP: a truncated two-byte sequence
-    PickleException e = assertThrows(PickleException.class,
-        () -> decode(bytes(0x80, 2, 'X', 2, 0, 0, 0, 0xc3, '(', '.')));
+    byte[] p = bytes(0x80, 2, 'X', 2, 0, 0, 0, 0xc3, '(', '.');
+    PickleException e = assertThrows(PickleException.class, () -> decode(p));
     assertEquals(Verdict.MALFORMED, e.verdict());
-    assertEquals("malformed-utf8", e.code());
+    assertEquals("bad-utf8", e.code());
     assertEquals(2, e.offset());
-    assertEquals("BINUNICODE at offset 2 is not valid UTF-8: byte 0xc3 at index 0", e.getMessage());
+    // the decoder behind the inspector is strict too, where Pyrolite would give "\ufffd("
+    PickleException d = assertThrows(PickleException.class, () -> PickleDecoder.defaults().unpickle(p));
+    assertEquals("bad-utf8", d.code());
+    assertEquals(2, d.offset());
+    assertEquals("BINUNICODE at offset 2 is not valid UTF-8: byte 0xc3 at index 0", d.getMessage());
   }
 
   @Test
   void overlongAndOutOfRangeUtf8AreRejected() {
     // SHORT_BINUNICODE C0 80 (overlong NUL) and F4 90 80 80 (above U+10FFFF)
-    assertEquals("malformed-utf8", assertThrows(PickleException.class,
-        () -> decode(bytes(0x80, 4, 0x8c, 2, 0xc0, 0x80, '.'))).code());
-    assertEquals("malformed-utf8", assertThrows(PickleException.class,
-        () -> decode(bytes(0x80, 4, 0x8c, 4, 0xf4, 0x90, 0x80, 0x80, '.'))).code());
+    for (byte[] p : List.of(bytes(0x80, 4, 0x8c, 2, 0xc0, 0x80, '.'), bytes(0x80, 4, 0x8c, 4, 0xf4, 0x90, 0x80, 0x80, '.'))) {
+      assertEquals("bad-utf8", assertThrows(PickleException.class, () -> decode(p)).code());
+      assertEquals("bad-utf8", assertThrows(PickleException.class, () -> PickleDecoder.defaults().unpickle(p)).code());
+    }
   }
 
   @Test
@@ -302,8 +306,13 @@ class PickleDecoderTest {
     // Pyrolite's static registry is never consulted
     Unpickler.registerConstructor("myapp", "Point", args -> "from Pyrolite's global registry");
     PickleException e = assertThrows(PickleException.class, () -> GoldenHook.decode(PickleDecoder.defaults(), POINT));
-    assertEquals("unsupported-global", e.code());
-    assertEquals("GLOBAL at offset 2: the decoder has no constructor for global myapp.Point", e.getMessage());
+    assertEquals(Verdict.UNSAFE, e.verdict());
+    assertEquals("unknown-global", e.code());
+    assertEquals(2, e.offset());
+    // the decoder behind the inspector refuses it as well
+    PickleException d = assertThrows(PickleException.class, () -> PickleDecoder.defaults().unpickle(POINT));
+    assertEquals("unknown-global", d.code());
+    assertEquals("GLOBAL at offset 2: the decoder has no constructor for global myapp.Point", d.getMessage());
     // and a decoder derived from the one with Point keeps it; one built afresh does not
     assertEquals(new Point(1, 2), GoldenHook.decode(withPoint.toBuilder().py2Str(Py2Str.ASCII).build(), POINT));
     assertTrue(withPoint.inspector().allowedGlobals().contains("myapp.Point"));
@@ -348,6 +357,39 @@ class PickleDecoderTest {
     assertEquals("decode-failed", e.code());
     assertEquals("APPEND at offset 18: global datetime.date (offset 3) used as a value; only calls of allowed "
         + "globals decode", e.getMessage());
+  }
+
+  @Test
+  void rejectsAnUnsafePickle() {
+    // os.system('echo hi') at protocol 0, the classic
+    byte[] p = "cos\nsystem\n(S'echo hi'\ntR.".getBytes(StandardCharsets.US_ASCII);
+    for (Py2Str policy : Py2Str.values()) {
+      PickleException e = assertThrows(PickleException.class, () -> decode(policy, p));
+      assertEquals(Verdict.UNSAFE, e.verdict());
+      assertEquals("dangerous-global", e.code());
+      assertEquals(0, e.offset());
+    }
+  }
+
+  @Test
+  void rejectsATruncatedPickle() {
+    byte[] whole = golden("3.13", "nested-p5");
+    for (int cut = 1; cut < whole.length; cut++) {
+      byte[] p = java.util.Arrays.copyOf(whole, cut);
+      PickleException e = assertThrows(PickleException.class, () -> decode(p), "cut at " + cut);
+      assertEquals(Verdict.MALFORMED, e.verdict(), "cut at " + cut);
+    }
+    PickleException e = assertThrows(PickleException.class,
+        () -> decode(java.util.Arrays.copyOf(whole, whole.length - 1)));
+    assertEquals("truncated", e.code()); // the FRAME claims one more byte than remains
+  }
+
+  @Test
+  void allowlistedGlobalsWithoutAJavaTypeDecodeToPyObject() {
+    // fractions.Fraction('1/3') at protocol 2: on the inspector's allowlist, no Java counterpart
+    byte[] p = bytes(0x80, 2, 'c', 'f', 'r', 'a', 'c', 't', 'i', 'o', 'n', 's', '\n', 'F', 'r', 'a', 'c', 't', 'i', 'o',
+        'n', '\n', 'X', 3, 0, 0, 0, '1', '/', '3', 0x85, 'R', '.');
+    assertEquals(new PyObject("fractions.Fraction", List.of("1/3"), null), decode(p));
   }
 
   @Test
