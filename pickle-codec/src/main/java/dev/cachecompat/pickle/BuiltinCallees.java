@@ -37,9 +37,9 @@ final class BuiltinCallees {
       Map.entry("copyreg._reconstructor", BuiltinCallees::reconstructor),
       Map.entry("copyreg.__newobj__", BuiltinCallees::newobj),
       Map.entry("decimal.Decimal", BuiltinCallees::decimal),
-      Map.entry("datetime.datetime", BuiltinCallees::datetime),
-      Map.entry("datetime.date", BuiltinCallees::date),
-      Map.entry("datetime.time", BuiltinCallees::time),
+      Map.entry("datetime.datetime", c -> javaTime(c, BuiltinCallees::datetime)),
+      Map.entry("datetime.date", c -> javaTime(c, BuiltinCallees::date)),
+      Map.entry("datetime.time", c -> javaTime(c, BuiltinCallees::time)),
       Map.entry("datetime.timedelta", BuiltinCallees::timedelta),
       Map.entry("collections.OrderedDict", new OrderedDictCallee()),
       Map.entry("collections.Counter", new OrderedDictCallee()),
@@ -261,7 +261,12 @@ final class BuiltinCallees {
     if (c.isText(0)) {
       int base = c.size() == 2 ? c.smallInt(1) : 10;
       String t = c.text(0).strip().replace("_", "");
-      if (base < 2 || base > 36 || t.isEmpty() || t.length() > 5000) {
+      if (t.length() > c.unpickling().limits().maxIntDigits() + 1) {
+        throw new PickleException(dev.cachecompat.core.Verdict.OVER_LIMIT, "int-too-long", c.offset(),
+            String.format("%s at offset %d: %s text has %d characters but at most %d digits are allowed",
+                c.opcode(), c.offset(), c.name(), t.length(), c.unpickling().limits().maxIntDigits()));
+      }
+      if (base < 2 || base > 36 || t.isEmpty()) {
         throw c.fail("invalid literal for int() with base " + base);
       }
       try {
@@ -325,7 +330,14 @@ final class BuiltinCallees {
     if (c.raw(0) instanceof Long || c.raw(0) instanceof BigInteger) {
       return new BigDecimal(c.integer(0));
     }
-    return parseDecimal(c, c.text(0).strip());
+    String text = c.text(0).strip();
+    int max = c.unpickling().limits().maxIntDigits();
+    if (text.length() > max) { // BigDecimal parsing is quadratic in the digits
+      throw new PickleException(dev.cachecompat.core.Verdict.OVER_LIMIT, "decimal-too-long", c.offset(),
+          String.format("%s at offset %d: %s text has %d characters but at most %d are allowed", c.opcode(),
+              c.offset(), c.name(), text.length(), max));
+    }
+    return parseDecimal(c, text);
   }
 
   static Object parseDecimal(Call c, String s) {
@@ -350,6 +362,15 @@ final class BuiltinCallees {
       return new PyDecimal("-" + d);
     }
     return d;
+  }
+
+  /** java.time's range errors as our own message ("Invalid value for DayOfMonth ...: 36"). */
+  private static Object javaTime(Call c, Callee inner) {
+    try {
+      return inner.call(c);
+    } catch (java.time.DateTimeException e) {
+      throw c.fail(e.getMessage());
+    }
   }
 
   private static void naive(Call c, int tzIndex) {

@@ -164,7 +164,7 @@ public final class PickleDecoder {
 
   /** Decodes input the inspector found valid (tests call it directly to isolate the decoder). */
   Object unpickle(byte[] pickle) {
-    Unpickling run = new Unpickling(pickle, py2Str, this::callee);
+    Unpickling run = new Unpickling(pickle, py2Str, limits, this::callee);
     try {
       return run.run();
     } catch (PickleException e) {

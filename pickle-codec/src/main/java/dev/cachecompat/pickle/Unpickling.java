@@ -62,6 +62,7 @@ final class Unpickling extends Unpickler {
   private static final Pattern INT_TEXT = Pattern.compile("[+-]?\\d+");
 
   private final Py2Str policy;
+  private final dev.cachecompat.core.Limits limits;
   private final java.util.function.BiFunction<String, String, Callee> globals;
   private int protocol;
   private final PickleInput in;
@@ -73,8 +74,10 @@ final class Unpickling extends Unpickler {
   /**
    * @param globals finds the callee for (resolved Python 3 name, name as written), or null if not allowed
    */
-  Unpickling(byte[] payload, Py2Str policy, java.util.function.BiFunction<String, String, Callee> globals) {
+  Unpickling(byte[] payload, Py2Str policy, dev.cachecompat.core.Limits limits,
+      java.util.function.BiFunction<String, String, Callee> globals) {
     this.policy = policy;
+    this.limits = limits;
     this.globals = globals;
     this.in = new PickleInput(payload);
   }
@@ -85,6 +88,10 @@ final class Unpickling extends Unpickler {
 
   Py2Str policy() {
     return policy;
+  }
+
+  dev.cachecompat.core.Limits limits() {
+    return limits;
   }
 
   @Override
