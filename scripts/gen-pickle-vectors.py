@@ -103,6 +103,8 @@ def view(value, policy):
         return jobj(("$complex", [view(value.real, policy), view(value.imag, policy)]))
     if isinstance(value, decimal.Decimal):
         return jobj(("$decimal", text_type(str(value))))
+    if not PY2 and isinstance(value, datetime.timezone):
+        return jobj(("$timezone", format_offset(value.utcoffset(None))))
     if isinstance(value, datetime.datetime):
         return jobj(("$datetime", text_type(value.isoformat())))
     if isinstance(value, datetime.date):
@@ -114,6 +116,16 @@ def view(value, policy):
     if isinstance(value, uuid.UUID):
         return jobj(("$uuid", text_type(str(value))))
     raise TypeError("no view for %r" % (type(value),))
+
+
+def format_offset(delta):
+    """Python's utcoffset text, as in isoformat(): +HH:MM, then :SS when there are seconds."""
+    sign = "-" if delta < datetime.timedelta(0) else "+"
+    seconds = abs(delta).days * 86400 + abs(delta).seconds
+    text = "%s%02d:%02d" % (sign, seconds // 3600, seconds // 60 % 60)
+    if seconds % 60:
+        text += ":%02d" % (seconds % 60)
+    return text
 
 
 def py2_str_view(value, policy):
@@ -256,6 +268,15 @@ def cases():
         ("bytearray-big", bytearray(b"\xab" * BIG), True),
     ]
     if not PY2:
+        utc = datetime.timezone.utc
+        india = datetime.timezone(datetime.timedelta(hours=5, minutes=30), u("IST"))
+        west = datetime.timezone(-datetime.timedelta(hours=3, minutes=15))  # whole minutes: 3.6
+        out += [
+            ("datetime-utc", datetime.datetime(2018, 3, 4, 5, 6, 7, tzinfo=utc), False),
+            ("datetime-offset-micros", datetime.datetime(2018, 3, 4, 5, 6, 7, 891011, tzinfo=india), False),
+            ("time-negative-offset", datetime.time(5, 6, 7, tzinfo=west), False),
+            ("timezone", india, False),
+        ]
         out.append(("bytes-big", b"\x01" * BIG, True))
     else:
         out.append(("py2-str-big", "\x01\xff" + "A" * BIG, True))

@@ -41,6 +41,7 @@ final class BuiltinCallees {
       Map.entry("datetime.date", c -> javaTime(c, BuiltinCallees::date)),
       Map.entry("datetime.time", c -> javaTime(c, BuiltinCallees::time)),
       Map.entry("datetime.timedelta", BuiltinCallees::timedelta),
+      Map.entry("datetime.timezone", BuiltinCallees::timezone),
       Map.entry("collections.OrderedDict", new OrderedDictCallee()),
       Map.entry("collections.Counter", new OrderedDictCallee()),
       Map.entry("collections.defaultdict", BuiltinCallees::defaultdict),
@@ -373,10 +374,29 @@ final class BuiltinCallees {
     }
   }
 
-  private static void naive(Call c, int tzIndex) {
-    if (c.size() > tzIndex && c.raw(tzIndex) != null) {
-      throw c.fail("timezone-aware values are not supported (tzinfo " + Unpickling.pythonType(c.value(tzIndex)) + ")");
+  /** The tzinfo argument: null (naive), or a fixed offset (datetime.timezone); other tzinfo classes fail. */
+  private static java.time.ZoneOffset tz(Call c, int tzIndex) {
+    if (c.size() <= tzIndex || c.raw(tzIndex) == null) {
+      return null;
     }
+    Object tz = c.value(tzIndex);
+    if (tz instanceof java.time.ZoneOffset offset) {
+      return offset;
+    }
+    throw c.fail("tzinfo " + Unpickling.pythonType(tz) + " is not supported, only datetime.timezone");
+  }
+
+  /** datetime.timezone(offset[, name]): a fixed offset; the name is dropped. */
+  private static Object timezone(Call c) {
+    c.arity(1, 2);
+    Object offset = c.value(0);
+    if (!(offset instanceof Duration d)) {
+      throw c.fail("offset must be a timedelta, got " + Unpickling.pythonType(offset));
+    }
+    if (d.getNano() != 0 || Math.abs(d.getSeconds()) > 18 * 3600) {
+      throw c.fail("offset " + d + " is not whole seconds within +-18:00, which java.time.ZoneOffset needs");
+    }
+    return java.time.ZoneOffset.ofTotalSeconds((int) d.getSeconds());
   }
 
   private static Object datetime(Call c) {
@@ -385,15 +405,23 @@ final class BuiltinCallees {
       if (b.length != 10 || (b[2] & 0x7F) < 1 || (b[2] & 0x7F) > 12) {
         throw c.fail("state must be 10 bytes with a month 1-12, got " + b.length + " bytes");
       }
-      naive(c, 1);
+      java.time.ZoneOffset tz = tz(c, 1);
       int micros = (b[7] & 0xFF) << 16 | (b[8] & 0xFF) << 8 | (b[9] & 0xFF);
-      return LocalDateTime.of((b[0] & 0xFF) << 8 | (b[1] & 0xFF), b[2] & 0x7F, b[3] & 0xFF, b[4] & 0xFF,
-          b[5] & 0xFF, b[6] & 0xFF, micros * 1000);
+      return aware(LocalDateTime.of((b[0] & 0xFF) << 8 | (b[1] & 0xFF), b[2] & 0x7F, b[3] & 0xFF, b[4] & 0xFF,
+          b[5] & 0xFF, b[6] & 0xFF, micros(c, micros)), tz);
     }
     c.arity(3, 8);
-    naive(c, 7);
-    return LocalDateTime.of(c.smallInt(0), c.smallInt(1), c.smallInt(2), optInt(c, 3), optInt(c, 4),
-        optInt(c, 5), micros(c, optInt(c, 6)));
+    java.time.ZoneOffset tz = tz(c, 7);
+    return aware(LocalDateTime.of(c.smallInt(0), c.smallInt(1), c.smallInt(2), optInt(c, 3), optInt(c, 4),
+        optInt(c, 5), micros(c, optInt(c, 6))), tz);
+  }
+
+  private static Object aware(LocalDateTime t, java.time.ZoneOffset tz) {
+    return tz == null ? t : java.time.OffsetDateTime.of(t, tz);
+  }
+
+  private static Object aware(LocalTime t, java.time.ZoneOffset tz) {
+    return tz == null ? t : java.time.OffsetTime.of(t, tz);
   }
 
   private static Object date(Call c) {
@@ -414,13 +442,13 @@ final class BuiltinCallees {
       if (b.length != 6 || (b[0] & 0x7F) > 23) {
         throw c.fail("state must be 6 bytes with an hour 0-23, got " + b.length + " bytes");
       }
-      naive(c, 1);
+      java.time.ZoneOffset tz = tz(c, 1);
       int micros = (b[3] & 0xFF) << 16 | (b[4] & 0xFF) << 8 | (b[5] & 0xFF);
-      return LocalTime.of(b[0] & 0x7F, b[1] & 0xFF, b[2] & 0xFF, micros(c, micros));
+      return aware(LocalTime.of(b[0] & 0x7F, b[1] & 0xFF, b[2] & 0xFF, micros(c, micros)), tz);
     }
     c.arity(0, 5);
-    naive(c, 4);
-    return LocalTime.of(optInt(c, 0), optInt(c, 1), optInt(c, 2), micros(c, optInt(c, 3)));
+    java.time.ZoneOffset tz = tz(c, 4);
+    return aware(LocalTime.of(optInt(c, 0), optInt(c, 1), optInt(c, 2), micros(c, optInt(c, 3))), tz);
   }
 
   private static int micros(Call c, int micros) {

@@ -34,16 +34,20 @@ import java.util.Map;
  *   <tr><td>complex</td><td>{@link PyComplex}</td></tr>
  *   <tr><td>decimal.Decimal</td><td>{@link java.math.BigDecimal} (scale kept: {@code 1.10} stays {@code 1.10});
  *       {@link PyDecimal} for NaN, sNaN, infinities and negative zero</td></tr>
- *   <tr><td>datetime.datetime (naive)</td><td>{@link java.time.LocalDateTime}</td></tr>
+ *   <tr><td>datetime.datetime</td><td>{@link java.time.LocalDateTime} when naive; {@link java.time.OffsetDateTime}
+ *       with a datetime.timezone tzinfo</td></tr>
  *   <tr><td>datetime.date</td><td>{@link java.time.LocalDate}</td></tr>
- *   <tr><td>datetime.time (naive)</td><td>{@link java.time.LocalTime}</td></tr>
+ *   <tr><td>datetime.time</td><td>{@link java.time.LocalTime} when naive; {@link java.time.OffsetTime} with a
+ *       datetime.timezone tzinfo</td></tr>
+ *   <tr><td>datetime.timezone</td><td>{@link java.time.ZoneOffset} (the name is dropped; offsets must be whole
+ *       seconds within +-18:00)</td></tr>
  *   <tr><td>datetime.timedelta</td><td>{@link java.time.Duration}</td></tr>
  *   <tr><td>uuid.UUID</td><td>{@link java.util.UUID}</td></tr>
  *   <tr><td>collections.Counter, collections.defaultdict</td><td>{@link java.util.LinkedHashMap} (the default
  *       factory is dropped)</td></tr>
  *   <tr><td>collections.deque</td><td>{@link java.util.ArrayList} (maxlen is dropped)</td></tr>
  *   <tr><td>other globals on the inspector's allowlist (fractions.Fraction, builtins.range, builtins.slice,
- *       datetime.timezone, ...)</td><td>{@link PyObject}</td></tr>
+ *       ...)</td><td>{@link PyObject}</td></tr>
  *   <tr><td>a class allowed with {@link Builder#allowGlobal(String, PickleConstructor)}</td>
  *       <td>whatever its constructor returns</td></tr>
  *   <tr><td>a class allowed with {@link Builder#allowGlobal(String)}</td><td>{@link PyObject}</td></tr>
@@ -51,7 +55,7 @@ import java.util.Map;
  *
  * <p>Arguments of the built-in classes are read as the producing Python meant them whatever the str policy, so
  * a Python 2 datetime (whose state is a binary str) or Decimal decodes the same under every policy.
- * Timezone-aware datetimes and times, persistent ids, out-of-band buffers and the copyreg extension registry
+ * Other tzinfo classes (pytz, zoneinfo), persistent ids, out-of-band buffers and the copyreg extension registry
  * are not supported and fail with {@link PickleException}.
  *
  * <p>Immutable and thread-safe; every call decodes with fresh state.

@@ -195,6 +195,16 @@ public final class PickleJsonView {
       if (v instanceof LocalDateTime dt) {
         return tagged("$datetime", F.textNode(isoDate(dt.toLocalDate()) + "T" + isoTime(dt.toLocalTime())));
       }
+      if (v instanceof java.time.OffsetDateTime dt) {
+        return tagged("$datetime", F.textNode(isoDate(dt.toLocalDate()) + "T" + isoTime(dt.toLocalTime())
+            + isoOffset(dt.getOffset())));
+      }
+      if (v instanceof java.time.OffsetTime t) {
+        return tagged("$time", F.textNode(isoTime(t.toLocalTime()) + isoOffset(t.getOffset())));
+      }
+      if (v instanceof java.time.ZoneOffset z) {
+        return tagged("$timezone", F.textNode(isoOffset(z)));
+      }
       if (v instanceof LocalDate d) {
         return tagged("$date", F.textNode(isoDate(d)));
       }
@@ -302,6 +312,14 @@ public final class PickleJsonView {
 
   private static String isoDate(LocalDate d) {
     return String.format("%04d-%02d-%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+  }
+
+  /** Python's utcoffset format: +HH:MM, with :SS when there are seconds. */
+  private static String isoOffset(java.time.ZoneOffset z) {
+    int total = z.getTotalSeconds();
+    int abs = Math.abs(total);
+    String hm = String.format("%s%02d:%02d", total < 0 ? "-" : "+", abs / 3600, abs / 60 % 60);
+    return abs % 60 == 0 ? hm : hm + String.format(":%02d", abs % 60);
   }
 
   private static String isoTime(LocalTime t) {

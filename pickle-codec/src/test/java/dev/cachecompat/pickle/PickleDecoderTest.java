@@ -273,6 +273,19 @@ class PickleDecoderTest {
   }
 
   @Test
+  void awareDatetimesAreOffsetTypes() {
+    for (String python : List.of("3.6", "3.13")) {
+      for (int p = 0; p <= 4; p++) {
+        assertEquals(java.time.OffsetDateTime.of(2018, 3, 4, 5, 6, 7, 0, java.time.ZoneOffset.UTC),
+            decode(golden(python, "datetime-utc-p" + p)));
+        assertEquals(java.time.OffsetTime.of(5, 6, 7, 0, java.time.ZoneOffset.ofHoursMinutes(-3, -15)),
+            decode(golden(python, "time-negative-offset-p" + p)));
+        assertEquals(java.time.ZoneOffset.ofHoursMinutes(5, 30), decode(golden(python, "timezone-p" + p)));
+      }
+    }
+  }
+
+  @Test
   void sharedReferencesStayShared() {
     for (String python : List.of("2.7", "3.13")) {
       List<?> v = (List<?>) decode(golden(python, "shared-references-p2"));
