@@ -406,6 +406,35 @@ class PickleDecoderTest {
   }
 
   @Test
+  void oneDecoderIsSafeToShareAcrossThreads() throws Exception {
+    PickleDecoder shared = PickleDecoder.builder().py2Str(Py2Str.LATIN1).build();
+    List<GoldenVectorsTest.Vector> vectors = new ArrayList<>(GoldenVectorsTest.vectors("2.7"));
+    vectors.addAll(GoldenVectorsTest.vectors("3.13"));
+    List<String> expected = new ArrayList<>();
+    for (GoldenVectorsTest.Vector v : vectors) {
+      expected.add(PickleJsonView.toJson(shared.decode(v.bytes())).toString());
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<List<String>>> futures = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        futures.add(pool.submit(() -> {
+          List<String> views = new ArrayList<>();
+          for (GoldenVectorsTest.Vector v : vectors) {
+            views.add(PickleJsonView.toJson(shared.decode(v.bytes())).toString());
+          }
+          return views;
+        }));
+      }
+      for (java.util.concurrent.Future<List<String>> f : futures) {
+        assertEquals(expected, f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void noneDecodesToNull() {
     for (int p = 0; p <= 5; p++) {
       assertNull(decode(golden("3.13", "none-p" + p)));
