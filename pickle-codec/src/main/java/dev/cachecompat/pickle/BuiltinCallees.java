@@ -1,12 +1,18 @@
 package dev.cachecompat.pickle;
 
+import dev.cachecompat.core.Verdict;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,8 +53,8 @@ final class BuiltinCallees {
       Map.entry("collections.defaultdict", BuiltinCallees::defaultdict),
       Map.entry("collections.deque", BuiltinCallees::deque),
       Map.entry("copyreg.__newobj_ex__", BuiltinCallees::newobjEx),
-      Map.entry("builtins.list", c -> new java.util.ArrayList<Object>(iterable(c))),
-      Map.entry("builtins.tuple", c -> PyTuple.copyOf(new java.util.ArrayList<Object>(iterable(c)))),
+      Map.entry("builtins.list", c -> new ArrayList<Object>(iterable(c))),
+      Map.entry("builtins.tuple", c -> PyTuple.copyOf(new ArrayList<Object>(iterable(c)))),
       Map.entry("builtins.dict", new OrderedDictCallee()),
       Map.entry("builtins.str", BuiltinCallees::str),
       Map.entry("builtins.int", BuiltinCallees::integer),
@@ -177,7 +183,7 @@ final class BuiltinCallees {
       throw c.fail("needs a class argument");
     }
     Unpickling.GlobalRef cls = c.global(0);
-    List<Object> rest = new java.util.ArrayList<>();
+    List<Object> rest = new ArrayList<>();
     for (int i = 1; i < c.size(); i++) {
       rest.add(c.raw(i));
     }
@@ -210,7 +216,7 @@ final class BuiltinCallees {
   /** deque(iterable, maxlen): a list; maxlen is dropped, items may follow by APPENDS. */
   private static Object deque(Call c) {
     c.arity(0, 2);
-    return new java.util.ArrayList<Object>(c.size() == 0 ? List.of() : iterableArg(c, c.value(0)));
+    return new ArrayList<Object>(c.size() == 0 ? List.of() : iterableArg(c, c.value(0)));
   }
 
   private static Collection<?> iterableArg(Call c, Object v) {
@@ -263,7 +269,7 @@ final class BuiltinCallees {
       int base = c.size() == 2 ? c.smallInt(1) : 10;
       String t = c.text(0).strip().replace("_", "");
       if (t.length() > c.unpickling().limits().maxIntDigits() + 1) {
-        throw new PickleException(dev.cachecompat.core.Verdict.OVER_LIMIT, "int-too-long", c.offset(),
+        throw new PickleException(Verdict.OVER_LIMIT, "int-too-long", c.offset(),
             String.format("%s at offset %d: %s text has %d characters but at most %d digits are allowed",
                 c.opcode(), c.offset(), c.name(), t.length(), c.unpickling().limits().maxIntDigits()));
       }
@@ -334,7 +340,7 @@ final class BuiltinCallees {
     String text = c.text(0).strip();
     int max = c.unpickling().limits().maxIntDigits();
     if (text.length() > max) { // BigDecimal parsing is quadratic in the digits
-      throw new PickleException(dev.cachecompat.core.Verdict.OVER_LIMIT, "decimal-too-long", c.offset(),
+      throw new PickleException(Verdict.OVER_LIMIT, "decimal-too-long", c.offset(),
           String.format("%s at offset %d: %s text has %d characters but at most %d are allowed", c.opcode(),
               c.offset(), c.name(), text.length(), max));
     }
@@ -369,18 +375,18 @@ final class BuiltinCallees {
   private static Object javaTime(Call c, Callee inner) {
     try {
       return inner.call(c);
-    } catch (java.time.DateTimeException e) {
+    } catch (DateTimeException e) {
       throw c.fail(e.getMessage());
     }
   }
 
   /** The tzinfo argument: null (naive), or a fixed offset (datetime.timezone); other tzinfo classes fail. */
-  private static java.time.ZoneOffset tz(Call c, int tzIndex) {
+  private static ZoneOffset tz(Call c, int tzIndex) {
     if (c.size() <= tzIndex || c.raw(tzIndex) == null) {
       return null;
     }
     Object tz = c.value(tzIndex);
-    if (tz instanceof java.time.ZoneOffset offset) {
+    if (tz instanceof ZoneOffset offset) {
       return offset;
     }
     throw c.fail("tzinfo " + Unpickling.pythonType(tz) + " is not supported, only datetime.timezone");
@@ -394,9 +400,9 @@ final class BuiltinCallees {
       throw c.fail("offset must be a timedelta, got " + Unpickling.pythonType(offset));
     }
     if (d.getNano() != 0 || Math.abs(d.getSeconds()) > 18 * 3600) {
-      throw c.fail("offset " + d + " is not whole seconds within +-18:00, which java.time.ZoneOffset needs");
+      throw c.fail("offset " + d + " is not whole seconds within +-18:00, which ZoneOffset needs");
     }
-    return java.time.ZoneOffset.ofTotalSeconds((int) d.getSeconds());
+    return ZoneOffset.ofTotalSeconds((int) d.getSeconds());
   }
 
   private static Object datetime(Call c) {
@@ -405,23 +411,23 @@ final class BuiltinCallees {
       if (b.length != 10 || (b[2] & 0x7F) < 1 || (b[2] & 0x7F) > 12) {
         throw c.fail("state must be 10 bytes with a month 1-12, got " + b.length + " bytes");
       }
-      java.time.ZoneOffset tz = tz(c, 1);
+      ZoneOffset tz = tz(c, 1);
       int micros = (b[7] & 0xFF) << 16 | (b[8] & 0xFF) << 8 | (b[9] & 0xFF);
       return aware(LocalDateTime.of((b[0] & 0xFF) << 8 | (b[1] & 0xFF), b[2] & 0x7F, b[3] & 0xFF, b[4] & 0xFF,
           b[5] & 0xFF, b[6] & 0xFF, micros(c, micros)), tz);
     }
     c.arity(3, 8);
-    java.time.ZoneOffset tz = tz(c, 7);
+    ZoneOffset tz = tz(c, 7);
     return aware(LocalDateTime.of(c.smallInt(0), c.smallInt(1), c.smallInt(2), optInt(c, 3), optInt(c, 4),
         optInt(c, 5), micros(c, optInt(c, 6))), tz);
   }
 
-  private static Object aware(LocalDateTime t, java.time.ZoneOffset tz) {
-    return tz == null ? t : java.time.OffsetDateTime.of(t, tz);
+  private static Object aware(LocalDateTime t, ZoneOffset tz) {
+    return tz == null ? t : OffsetDateTime.of(t, tz);
   }
 
-  private static Object aware(LocalTime t, java.time.ZoneOffset tz) {
-    return tz == null ? t : java.time.OffsetTime.of(t, tz);
+  private static Object aware(LocalTime t, ZoneOffset tz) {
+    return tz == null ? t : OffsetTime.of(t, tz);
   }
 
   private static Object date(Call c) {
@@ -442,12 +448,12 @@ final class BuiltinCallees {
       if (b.length != 6 || (b[0] & 0x7F) > 23) {
         throw c.fail("state must be 6 bytes with an hour 0-23, got " + b.length + " bytes");
       }
-      java.time.ZoneOffset tz = tz(c, 1);
+      ZoneOffset tz = tz(c, 1);
       int micros = (b[3] & 0xFF) << 16 | (b[4] & 0xFF) << 8 | (b[5] & 0xFF);
       return aware(LocalTime.of(b[0] & 0x7F, b[1] & 0xFF, b[2] & 0xFF, micros(c, micros)), tz);
     }
     c.arity(0, 5);
-    java.time.ZoneOffset tz = tz(c, 4);
+    ZoneOffset tz = tz(c, 4);
     return aware(LocalTime.of(optInt(c, 0), optInt(c, 1), optInt(c, 2), micros(c, optInt(c, 3))), tz);
   }
 

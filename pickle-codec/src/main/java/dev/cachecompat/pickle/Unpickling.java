@@ -1,5 +1,6 @@
 package dev.cachecompat.pickle;
 
+import dev.cachecompat.core.Limits;
 import dev.cachecompat.core.Verdict;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -12,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import net.razorvine.pickle.Unpickler;
 
@@ -62,20 +64,22 @@ final class Unpickling extends Unpickler {
   private static final Pattern INT_TEXT = Pattern.compile("[+-]?\\d+");
 
   private final Py2Str policy;
-  private final dev.cachecompat.core.Limits limits;
-  private final java.util.function.BiFunction<String, String, Callee> globals;
-  private int protocol;
+  private final Limits limits;
+  private final BiFunction<String, String, Callee> globals;
   private final PickleInput in;
+  private int protocol;
   private final IdentityHashMap<Object, GlobalRef> builtBy = new IdentityHashMap<>();
   private final IdentityHashMap<Object, List<Integer>> memoKeys = new IdentityHashMap<>();
   private long opOffset;
   private String opName = "?";
 
   /**
+   * A run over one payload.
+   *
    * @param globals finds the callee for (resolved Python 3 name, name as written), or null if not allowed
    */
-  Unpickling(byte[] payload, Py2Str policy, dev.cachecompat.core.Limits limits,
-      java.util.function.BiFunction<String, String, Callee> globals) {
+  Unpickling(byte[] payload, Py2Str policy, Limits limits,
+      BiFunction<String, String, Callee> globals) {
     this.policy = policy;
     this.limits = limits;
     this.globals = globals;
@@ -90,7 +94,7 @@ final class Unpickling extends Unpickler {
     return policy;
   }
 
-  dev.cachecompat.core.Limits limits() {
+  Limits limits() {
     return limits;
   }
 
