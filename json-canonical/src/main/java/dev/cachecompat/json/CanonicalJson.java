@@ -36,7 +36,7 @@ public final class CanonicalJson {
   private final boolean refuseDuplicateKeys;
   private final Limits limits;
   private final ObjectMapper mapper;
-  private final TreeParser parser;
+  private final JsonReader parser;
 
   private CanonicalJson(Builder b) {
     this.style = b.style;
@@ -47,7 +47,7 @@ public final class CanonicalJson {
     this.refuseDuplicateKeys = rfc || (b.refuseDuplicateKeys != null && b.refuseDuplicateKeys);
     this.limits = b.limits;
     this.mapper = b.mapper;
-    this.parser = new TreeParser(this);
+    this.parser = new JsonReader(this);
   }
 
   /**
