@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +63,58 @@ class PythonJsonDifferentialIT {
     for (PythonInterpreter p : threes) {
       differential(p);
     }
+  }
+
+  /**
+   * Java maps with non-string keys against the real {@code json.dumps(dict, sort_keys=True)} of each Python 3:
+   * numbers and booleans sort numerically before they become strings; mixed types are Python 3's TypeError.
+   */
+  @Test
+  void nonStringMapKeysMatchEveryPython3() {
+    String script = String.join("\n",
+        "import json",
+        "cases = [{2: 1, 10: 1}, {True: 1, 2: 1}, {False: 1, True: 2, 0.5: 3}, {None: 1}, {1.5: 1, 1: 2},",
+        "         {10**20: 1, 1e19: 2}, {1e16: 1, 1e-5: 2}, {-0.0: 1}, {float('inf'): 1, 1: 2}, {'a': 1, 2: 1},",
+        "         {None: 1, 2: 1}, {float('nan'): 1}]",
+        "for c in cases:",
+        "    try:",
+        "        print(json.dumps(c, sort_keys=True))",
+        "    except TypeError:",
+        "        print('TypeError')");
+    List<Map<Object, Object>> cases = List.of(
+        map(2, 1, 10, 1), map(true, 1, 2, 1), map(false, 1, true, 2, 0.5, 3), map(null, 1), map(1.5, 1, 1, 2),
+        map(new java.math.BigInteger("100000000000000000000"), 1, 1e19, 2), map(1e16, 1, 1e-5, 2), map(-0.0, 1),
+        map(Double.POSITIVE_INFINITY, 1, 1, 2), map("a", 1, 2, 1), map(null, 1, 2, 1), map(Double.NaN, 1));
+    int checked = 0;
+    for (PythonInterpreter p : Pythons.all()) {
+      if (p.isPython2()) {
+        continue; // Python 2 sorts mixed types by type name; documented, not followed
+      }
+      String[] lines = new String(p.runChecked(script, new byte[0]), StandardCharsets.UTF_8).split("\n");
+      assertEquals(cases.size(), lines.length, p.toString());
+      for (int i = 0; i < cases.size(); i++) {
+        String ours;
+        try {
+          ours = CanonicalJson.python().writeString(cases.get(i));
+        } catch (JsonCanonicalException e) {
+          assertEquals("unsortable-keys", e.code());
+          ours = "TypeError";
+        }
+        assertEquals(lines[i], ours, p + " case " + i);
+        checked++;
+      }
+    }
+    if (checked == 0) {
+      Pythons.require("3.13");
+    }
+  }
+
+  private static Map<Object, Object> map(Object... kv) {
+    Map<Object, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
   }
 
   private record Doc(byte[] input, Object value, boolean ensureAscii, boolean compact, long seed) {}
