@@ -245,7 +245,7 @@ public final class CanonicalJson {
   public byte[] canonicalize(byte[] json, int offset, int length) {
     Checks.requireNonNull(json, "json");
     java.util.Objects.checkFromIndexSize(offset, length, json.length);
-    JsonNode tree = parser.parse(json, offset, length);
+    Object tree = parser.parseForWriting(json, offset, length);
     return writeSink(tree, Math.max(64, length + length / 8)).toBytes();
   }
 

@@ -189,7 +189,18 @@ final class CanonicalWriter {
   }
 
   private void value(Object v) {
-    if (v instanceof JsonNode) {
+    if (v instanceof Parsed.Members) {
+      Parsed.Members m = (Parsed.Members) v;
+      Frame f = push(OBJECT, '{');
+      f.keys = m.keys;
+      f.vals = m.vals;
+      f.n = m.n;
+    } else if (v instanceof Parsed.Elements) {
+      Parsed.Elements e = (Parsed.Elements) v;
+      Frame f = push(OBJECT_ARRAY, '[');
+      f.vals = e.vals;
+      f.n = e.n;
+    } else if (v instanceof JsonNode) {
       node((JsonNode) v);
     } else if (v == null) {
       out.putAscii("null");

@@ -39,8 +39,10 @@ final class JsonReader {
   private final boolean refuseDuplicates;
   private final boolean refuseLoneSurrogates;
   private final Limits limits;
+  private final java.util.Comparator<String> order;
 
   JsonReader(CanonicalJson cfg) {
+    this.order = cfg.style() == JsonStyle.PYTHON ? KeyOrder.CODE_POINT : KeyOrder.UTF16;
     this.python = cfg.style() == JsonStyle.PYTHON;
     this.allowNonFinite = python && cfg.allowNonFinite();
     this.refuseDuplicates = cfg.refuseDuplicateKeys();
@@ -52,20 +54,26 @@ final class JsonReader {
   private final class Run {
     final byte[] b;
     final int end;
+    final boolean internal;
     int i;
+    /** Whether the last string read was pure ASCII without escapes. */
+    boolean lastStringAscii;
+    /** Whether the last key read has a char at or above U+D800. */
+    boolean lastKeyHigh;
 
-    Run(byte[] b, int off, int len) {
+    Run(byte[] b, int off, int len, boolean internal) {
       this.b = b;
       this.i = off;
       this.end = off + len;
+      this.internal = internal;
     }
 
-    JsonNode parse() {
-      JsonNode[] stack = new JsonNode[16];
+    Object parse() {
+      Object[] stack = new Object[16];
       String[] names = new String[16];
       long[] nameOffsets = new long[16];
       int depth = 0;
-      JsonNode root = null;
+      Object root = null;
       skipWhitespace();
       if (i >= end) {
         throw malformed(i, "expecting a value at offset " + i + " but the input " + (end == 0 ? "is empty" : "ends"));
@@ -75,7 +83,7 @@ final class JsonReader {
         if (i >= end) {
           throw malformed(i, "expecting a value at offset " + i + " but the input ends");
         }
-        JsonNode v;
+        Object v;
         int start = i;
         byte c = b[i];
         if (c == '{' || c == '[') {
@@ -83,7 +91,9 @@ final class JsonReader {
             throw new JsonCanonicalException("too-deep", i,
                 "nesting deeper than the limit of " + limits.maxDepth() + " at offset " + i);
           }
-          JsonNode container = c == '{' ? NODES.objectNode() : NODES.arrayNode();
+          Object container = c == '{'
+              ? (internal ? new Parsed.Members() : NODES.objectNode())
+              : (internal ? new Parsed.Elements() : NODES.arrayNode());
           if (depth == 0) {
             root = container;
           } else {
@@ -101,6 +111,7 @@ final class JsonReader {
           if (i < end && b[i] == close) {
             i++;
             depth--;
+            stack[depth] = null;
             if (depth == 0) {
               return finish(root);
             }
@@ -122,7 +133,8 @@ final class JsonReader {
         // after a value inside a container: ',' or the closing bracket, possibly closing several levels
         while (true) {
           skipWhitespace();
-          boolean inObject = stack[depth - 1] instanceof ObjectNode;
+          Object top = stack[depth - 1];
+          boolean inObject = top instanceof ObjectNode || top instanceof Parsed.Members;
           if (i >= end) {
             throw malformed(i, "unterminated " + (inObject ? "object" : "array") + ": input ends at offset " + i);
           }
@@ -140,6 +152,9 @@ final class JsonReader {
           }
           if (d == (inObject ? '}' : ']')) {
             i++;
+            if (top instanceof Parsed.Members) {
+              close((Parsed.Members) top);
+            }
             stack[--depth] = null;
             if (depth == 0) {
               return finish(root);
@@ -162,6 +177,15 @@ final class JsonReader {
       if (refuseLoneSurrogates || !python) {
         checkSurrogates(k, at);
       }
+      lastKeyHigh = false;
+      if (!lastStringAscii) {
+        for (int q = 0; q < k.length(); q++) {
+          if (k.charAt(q) >= Character.MIN_SURROGATE) {
+            lastKeyHigh = true;
+            break;
+          }
+        }
+      }
       skipWhitespace();
       if (i >= end || b[i] != ':') {
         throw malformed(i, "expecting ':' after the key at offset " + at + ", found " + describe(i) + " at offset " + i);
@@ -174,34 +198,34 @@ final class JsonReader {
       return k;
     }
 
-    private JsonNode scalar(byte c, int start) {
+    private Object scalar(byte c, int start) {
       switch (c) {
         case '"': {
           String s = string();
           if (refuseLoneSurrogates || !python) {
             checkSurrogates(s, start);
           }
-          return TextNode.valueOf(s);
+          return internal ? s : TextNode.valueOf(s);
         }
         case 't':
           literal("true");
-          return BooleanNode.TRUE;
+          return internal ? Boolean.TRUE : BooleanNode.TRUE;
         case 'f':
           literal("false");
-          return BooleanNode.FALSE;
+          return internal ? Boolean.FALSE : BooleanNode.FALSE;
         case 'n':
           literal("null");
-          return NullNode.instance;
+          return internal ? null : NullNode.instance;
         case 'N':
           literal("NaN");
-          return DoubleNode.valueOf(nonFinite(Double.NaN, start));
+          return dbl(nonFinite(Double.NaN, start));
         case 'I':
           literal("Infinity");
-          return DoubleNode.valueOf(nonFinite(Double.POSITIVE_INFINITY, start));
+          return dbl(nonFinite(Double.POSITIVE_INFINITY, start));
         default:
           if (c == '-' && i + 1 < end && b[i + 1] == 'I') {
             literal("-Infinity");
-            return DoubleNode.valueOf(nonFinite(Double.NEGATIVE_INFINITY, start));
+            return dbl(nonFinite(Double.NEGATIVE_INFINITY, start));
           }
           if (c == '-' || (c >= '0' && c <= '9')) {
             return number(start);
@@ -232,7 +256,11 @@ final class JsonReader {
       return d;
     }
 
-    private JsonNode number(int start) {
+    private Object dbl(double d) {
+      return internal ? (Object) d : DoubleNode.valueOf(d);
+    }
+
+    private Object number(int start) {
       int p = i;
       if (b[p] == '-') {
         p++;
@@ -285,15 +313,21 @@ final class JsonReader {
             v = -v;
           }
           if (!python) {
-            return DoubleNode.valueOf((double) v);
+            return dbl((double) v);
+          }
+          if (internal) {
+            return v;
           }
           return v == (int) v ? IntNode.valueOf((int) v) : LongNode.valueOf(v);
         }
         String text = new String(b, start, p - start, StandardCharsets.ISO_8859_1);
         if (!python) {
-          return DoubleNode.valueOf(finite(Double.parseDouble(text), start));
+          return dbl(finite(Double.parseDouble(text), start));
         }
         BigInteger big = new BigInteger(text);
+        if (internal) {
+          return big.bitLength() < 64 ? (Object) big.longValue() : big;
+        }
         return big.bitLength() < 64 ? LongNode.valueOf(big.longValue()) : BigIntegerNode.valueOf(big);
       }
       if (p - start > limits.maxStringBytes()) {
@@ -301,7 +335,7 @@ final class JsonReader {
             + (p - start) + " characters, over the limit of " + limits.maxStringBytes());
       }
       String text = new String(b, start, p - start, StandardCharsets.ISO_8859_1);
-      return DoubleNode.valueOf(finite(NumberInput.parseDouble(text, true), start));
+      return dbl(finite(NumberInput.parseDouble(text, true), start));
     }
 
     private double finite(double d, int at) {
@@ -324,10 +358,12 @@ final class JsonReader {
         p++;
       }
       checkLength(start, p - start - 1);
+      lastStringAscii = ascii;
       if (p < end && b[p] == '"') {
         i = p + 1;
         return new String(b, start + 1, p - start - 1, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
       }
+      lastStringAscii = false;
       StringBuilder sb = new StringBuilder(p - start + 16);
       int segment = start + 1;
       while (true) {
@@ -441,7 +477,7 @@ final class JsonReader {
       }
     }
 
-    private JsonNode finish(JsonNode root) {
+    private Object finish(Object root) {
       skipWhitespace();
       if (i < end) {
         throw malformed(i, "extra data after the JSON value at offset " + i + ": " + describe(i));
@@ -449,16 +485,58 @@ final class JsonReader {
       return root;
     }
 
-    private void attach(JsonNode parent, String name, long nameOffset, JsonNode v) {
-      if (parent instanceof ObjectNode) {
-        JsonNode previous = ((ObjectNode) parent).replace(name, v);
+    private void attach(Object parent, String name, long nameOffset, Object v) {
+      if (parent instanceof Parsed.Members) {
+        Parsed.Members m = (Parsed.Members) parent;
+        m.add(name, v, (int) nameOffset);
+        if (!m.highKeys && python && lastKeyHigh) {
+          m.highKeys = true;
+        }
+      } else if (parent instanceof Parsed.Elements) {
+        ((Parsed.Elements) parent).add(v);
+      } else if (parent instanceof ObjectNode) {
+        JsonNode previous = ((ObjectNode) parent).replace(name, (JsonNode) v);
         if (previous != null && refuseDuplicates) {
           throw new JsonCanonicalException("duplicate-key", nameOffset,
               "duplicate key \"" + name + "\" at offset " + nameOffset);
         }
       } else {
-        ((ArrayNode) parent).add(v);
+        ((ArrayNode) parent).add((JsonNode) v);
       }
+    }
+
+    /** Sorts a complete object; of equal keys the last (in input order) stays, as in Python. */
+    private void close(Parsed.Members m) {
+      int n = m.n;
+      if (n < 2) {
+        return;
+      }
+      // Below U+D800 code-point order is UTF-16 order, and String.compareTo is an intrinsic.
+      KeyOrder.sort(m.keys, m.vals, m.offsets, n, m.highKeys ? order : KeyOrder.UTF16);
+      int w = 0;
+      int firstRepeat = Integer.MAX_VALUE;
+      String repeated = null;
+      for (int r = 0; r < n; r++) {
+        if (r + 1 < n && m.keys[r].equals(m.keys[r + 1])) {
+          if (m.offsets[r + 1] < firstRepeat) {
+            firstRepeat = m.offsets[r + 1];
+            repeated = m.keys[r];
+          }
+          continue; // a later one with the same key follows: it wins
+        }
+        m.keys[w] = m.keys[r];
+        m.vals[w] = m.vals[r];
+        m.offsets[w++] = m.offsets[r];
+      }
+      if (repeated != null && refuseDuplicates) {
+        throw new JsonCanonicalException("duplicate-key", firstRepeat,
+            "duplicate key \"" + repeated + "\" at offset " + firstRepeat);
+      }
+      for (int r = w; r < n; r++) {
+        m.keys[r] = null;
+        m.vals[r] = null;
+      }
+      m.n = w;
     }
 
     private String describe(int at) {
@@ -470,7 +548,17 @@ final class JsonReader {
     }
   }
 
+  /** Reads into a Jackson tree. */
   JsonNode parse(byte[] b, int off, int len) {
+    return (JsonNode) read(b, off, len, false);
+  }
+
+  /** Reads into the light {@link Parsed} tree that only the writer consumes. */
+  Object parseForWriting(byte[] b, int off, int len) {
+    return read(b, off, len, true);
+  }
+
+  private Object read(byte[] b, int off, int len, boolean internal) {
     if (len > limits.maxPayloadBytes()) {
       throw new JsonCanonicalException("too-large", off + limits.maxPayloadBytes(),
           "input of " + len + " bytes exceeds the limit of " + limits.maxPayloadBytes() + " bytes");
@@ -480,7 +568,7 @@ final class JsonReader {
           "UTF-8 byte order mark at offset " + off + " (Python's json.loads(str) refuses it)");
     }
     Utf8.validate(b, off, off + len);
-    return new Run(b, off, len).parse();
+    return new Run(b, off, len, internal).parse();
   }
 
   private static int hex(byte c) {

@@ -54,6 +54,11 @@ final class KeyOrder {
    * whether they already are sorted, as they are when re-writing canonical data.
    */
   static void sort(String[] keys, Object[] vals, int n, Comparator<String> order) {
+    sort(keys, vals, null, n, order);
+  }
+
+  /** As {@link #sort(String[], Object[], int, Comparator)}, also permuting {@code aux} when not null. */
+  static void sort(String[] keys, Object[] vals, int[] aux, int n, Comparator<String> order) {
     boolean sorted = true;
     for (int i = 1; i < n; i++) {
       if (order.compare(keys[i - 1], keys[i]) > 0) {
@@ -65,62 +70,66 @@ final class KeyOrder {
       return;
     }
     if (n <= 24) {
-      insertion(keys, vals, 0, n, order);
+      insertion(keys, vals, aux, 0, n, order);
       return;
     }
     String[] tk = new String[n];
     Object[] tv = new Object[n];
-    mergeSort(keys, vals, tk, tv, 0, n, order);
+    int[] ta = aux == null ? null : new int[n];
+    mergeSort(keys, vals, aux, tk, tv, ta, 0, n, order);
   }
 
-  private static void insertion(String[] keys, Object[] vals, int from, int to, Comparator<String> order) {
+  private static void insertion(
+      String[] keys, Object[] vals, int[] aux, int from, int to, Comparator<String> order) {
     for (int i = from + 1; i < to; i++) {
       String k = keys[i];
       Object v = vals[i];
+      int a = aux == null ? 0 : aux[i];
       int j = i - 1;
       while (j >= from && order.compare(keys[j], k) > 0) {
         keys[j + 1] = keys[j];
         vals[j + 1] = vals[j];
+        if (aux != null) {
+          aux[j + 1] = aux[j];
+        }
         j--;
       }
       keys[j + 1] = k;
       vals[j + 1] = v;
+      if (aux != null) {
+        aux[j + 1] = a;
+      }
     }
   }
 
-  private static void mergeSort(
-      String[] keys, Object[] vals, String[] tk, Object[] tv, int from, int to, Comparator<String> order) {
+  private static void mergeSort(String[] keys, Object[] vals, int[] aux, String[] tk, Object[] tv, int[] ta,
+      int from, int to, Comparator<String> order) {
     if (to - from <= 24) {
-      insertion(keys, vals, from, to, order);
+      insertion(keys, vals, aux, from, to, order);
       return;
     }
     int mid = (from + to) >>> 1;
-    mergeSort(keys, vals, tk, tv, from, mid, order);
-    mergeSort(keys, vals, tk, tv, mid, to, order);
+    mergeSort(keys, vals, aux, tk, tv, ta, from, mid, order);
+    mergeSort(keys, vals, aux, tk, tv, ta, mid, to, order);
     if (order.compare(keys[mid - 1], keys[mid]) <= 0) {
       return;
     }
     System.arraycopy(keys, from, tk, from, to - from);
     System.arraycopy(vals, from, tv, from, to - from);
+    if (aux != null) {
+      System.arraycopy(aux, from, ta, from, to - from);
+    }
     int i = from;
     int j = mid;
     int o = from;
-    while (i < mid && j < to) {
-      if (order.compare(tk[j], tk[i]) < 0) {
-        keys[o] = tk[j];
-        vals[o++] = tv[j++];
-      } else {
-        keys[o] = tk[i];
-        vals[o++] = tv[i++];
+    while (o < to) {
+      int pick = i < mid && (j >= to || order.compare(tk[j], tk[i]) >= 0) ? i++ : j++;
+      keys[o] = tk[pick];
+      vals[o] = tv[pick];
+      if (aux != null) {
+        aux[o] = ta[pick];
       }
-    }
-    while (i < mid) {
-      keys[o] = tk[i];
-      vals[o++] = tv[i++];
-    }
-    while (j < to) {
-      keys[o] = tk[j];
-      vals[o++] = tv[j++];
+      o++;
     }
   }
 }
