@@ -10,17 +10,26 @@ final class ByteSink {
   /** Whether every byte written so far is ASCII, so the text can be decoded as Latin-1 cheaply. */
   boolean ascii = true;
 
+  /** The most bytes this sink may hold. */
+  private final long limit;
+
   ByteSink(int capacity) {
-    buf = new byte[Math.max(16, capacity)];
+    this(capacity, Integer.MAX_VALUE - 8L);
+  }
+
+  ByteSink(int capacity, long limit) {
+    this.limit = Math.min(limit, Integer.MAX_VALUE - 8L);
+    buf = new byte[(int) Math.min(this.limit, Math.max(16, capacity))];
   }
 
   void ensure(long more) {
     long need = len + more;
-    if (need > Integer.MAX_VALUE - 8L) {
-      throw new JsonCanonicalException("too-large", -1, "output would exceed 2 GiB");
+    if (need > buf.length && need > limit) {
+      throw new JsonCanonicalException("too-large", -1, "output would exceed the limit of " + limit
+          + " bytes (8 times Limits.maxPayloadBytes, plus 4 KiB)");
     }
     if (need > buf.length) {
-      int cap = (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(need, buf.length * 2L));
+      int cap = (int) Math.min(limit, Math.max(need, buf.length * 2L));
       buf = Arrays.copyOf(buf, cap);
     }
   }

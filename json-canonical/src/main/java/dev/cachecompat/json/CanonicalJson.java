@@ -198,7 +198,9 @@ public final class CanonicalJson {
   }
 
   private ByteSink writeSink(Object value, int capacity) {
-    ByteSink sink = new ByteSink(capacity);
+    // Canonical text of a within-limit input is at most 6 times longer (\\uXXXX); the cap stops shared or
+    // repeated Java values from expanding without bound.
+    ByteSink sink = new ByteSink(capacity, limits.maxPayloadBytes() * 8 + 4096);
     new CanonicalWriter(this, sink).write(value);
     return sink;
   }

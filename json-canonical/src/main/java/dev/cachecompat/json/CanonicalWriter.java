@@ -401,12 +401,21 @@ final class CanonicalWriter {
 
   void string(String s) {
     int n = s.length();
-    out.ensure(n * 6L + 2);
+    // Reserve room for the worst case (6 bytes a char) a chunk at a time, so a long string does not claim
+    // six times its length from the output limit.
+    int chunkEnd = Math.min(n, 256);
+    out.ensure(chunkEnd * 6L + 8);
     byte[] b = out.buf;
     int p = out.len;
     b[p++] = '"';
     byte[] esc = escapes;
     for (int i = 0; i < n; i++) {
+      if (i >= chunkEnd) {
+        out.len = p;
+        chunkEnd = Math.min(n, i + 256);
+        out.ensure((chunkEnd - i) * 6L + 8);
+        b = out.buf;
+      }
       char c = s.charAt(i);
       if (c < 0x80) {
         byte e = esc[c];

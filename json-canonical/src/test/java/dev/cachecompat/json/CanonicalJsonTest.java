@@ -251,6 +251,31 @@ class CanonicalJsonTest {
   }
 
   @Test
+  void writerCapsOutputOfSharedValuesAtEightTimesThePayloadLimit() {
+    Object shared = List.of("x".repeat(100));
+    for (int i = 0; i < 4; i++) {
+      shared = java.util.Collections.nCopies(10, shared);
+    }
+    Object value = shared;
+    CanonicalJson small = PY.toBuilder().limits(Limits.builder().maxPayloadBytes(1000).build()).build();
+    JsonCanonicalException e = assertThrows(JsonCanonicalException.class, () -> small.writeBytes(value));
+    assertEquals("too-large", e.code());
+    assertEquals("output would exceed the limit of 12096 bytes (8 times Limits.maxPayloadBytes, plus 4 KiB)",
+        e.getMessage());
+    // 104-byte leaf; each level: 10 copies, 9 ", " separators, 2 brackets
+    assertEquals(((((104 * 10 + 20) * 10 + 20) * 10 + 20) * 10 + 20), small.toBuilder().limits(Limits.defaults()).build()
+        .writeBytes(value).length, "the same value fits the default limit");
+  }
+
+  @Test
+  void writesLongStringsAcrossChunkBoundaries() {
+    String s = "\u00e9".repeat(255) + "\uD83D\uDE00" + "a".repeat(300);
+    CanonicalJson raw = PY.toBuilder().ensureAscii(false).build();
+    assertEquals("\"" + s + "\"", new String(raw.writeBytes(s), UTF_8));
+    assertEquals(2 + 255 * 6 + 12 + 300, PY.writeBytes(s).length);
+  }
+
+  @Test
   void enforcesSizeStringAndNumberLimits() {
     CanonicalJson small = PY.toBuilder()
         .limits(Limits.builder().maxPayloadBytes(10).maxStringBytes(3).maxIntDigits(5).build()).build();
