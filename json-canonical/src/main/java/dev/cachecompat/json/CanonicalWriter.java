@@ -287,11 +287,22 @@ final class CanonicalWriter {
         String[] keys = new String[n];
         Object[] vals = new Object[n];
         int i = 0;
+        boolean high = false;
         for (Map.Entry<String, JsonNode> e : o.properties()) {
-          keys[i] = e.getKey();
+          String k = e.getKey();
+          if (python && !high) {
+            for (int q = 0; q < k.length(); q++) {
+              if (k.charAt(q) >= Character.MIN_SURROGATE) {
+                high = true;
+                break;
+              }
+            }
+          }
+          keys[i] = k;
           vals[i++] = e.getValue();
         }
-        KeyOrder.sort(keys, vals, n, order);
+        // Below U+D800 code-point order is UTF-16 order, and String.compareTo is an intrinsic.
+        KeyOrder.sort(keys, vals, n, high ? order : KeyOrder.UTF16);
         Frame f = push(OBJECT, '{');
         f.keys = keys;
         f.vals = vals;

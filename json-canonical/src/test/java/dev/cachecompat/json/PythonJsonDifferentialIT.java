@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
  * Differential test against every real interpreter (Python 2.7 and each 3.x under pyenv): thousands of
  * seeded random documents, spelled noisily (whitespace, escapes, key order, number forms, duplicate keys),
  * go through CPython's own {@code json.dumps(json.loads(doc), sort_keys=True, ...)} in one long-lived
- * process per interpreter, and must equal, byte for byte, both {@code canonicalize(doc)} and
- * {@code writeBytes(value)} of the Java value they spell — for ensure_ascii true and false, default and
- * compact separators. Where Python refuses (a lone surrogate with ensure_ascii=False in Python 3), we must
- * refuse too.
+ * process per interpreter. Byte for byte, Python's output must equal {@code canonicalize(doc)},
+ * {@code writeBytes(value)} of the Java value the document spells, and {@code writeBytes(parse(doc))} of the
+ * Jackson tree, for ensure_ascii true and false with default and compact separators. Where Python refuses (a
+ * lone surrogate with ensure_ascii=False in Python 3), we must refuse too.
  */
 class PythonJsonDifferentialIT {
   static final int DOCUMENTS_PER_OPTION = Integer.getInteger("json.differential.documents", 2000);
@@ -147,12 +147,15 @@ class PythonJsonDifferentialIT {
       try {
         byte[] canonical = cj.canonicalize(d.input);
         byte[] written = cj.writeBytes(d.value);
+        byte[] fromTree = cj.writeBytes(cj.parse(d.input));
         if (!pythonOk) {
           problem = "Python refused (" + text(expected) + ") but we wrote " + text(canonical);
         } else if (!java.util.Arrays.equals(expected, canonical)) {
           problem = "canonicalize gave " + text(canonical);
         } else if (!java.util.Arrays.equals(expected, written)) {
           problem = "writeBytes gave " + text(written);
+        } else if (!java.util.Arrays.equals(expected, fromTree)) {
+          problem = "writeBytes(parse(doc)) (a Jackson tree) gave " + text(fromTree);
         }
       } catch (JsonCanonicalException e) {
         if (pythonOk) {
