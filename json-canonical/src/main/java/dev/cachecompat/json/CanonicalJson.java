@@ -242,11 +242,12 @@ public final class CanonicalJson {
    * @return the canonical bytes
    * @throws JsonCanonicalException as {@link #parse(byte[])}, with offsets counted from the start of
    *     {@code json}, not from {@code offset}
-   * @throws IndexOutOfBoundsException if the range is outside {@code json}
+   * @throws IllegalArgumentException if the range is outside {@code json}
    */
   public byte[] canonicalize(byte[] json, int offset, int length) {
     Checks.requireNonNull(json, "json");
-    java.util.Objects.checkFromIndexSize(offset, length, json.length);
+    Checks.requireArgument(offset >= 0 && length >= 0 && offset <= json.length - length,
+        "range [%s, %s + %s) is outside the %s-byte buffer", offset, offset, length, json.length);
     Object tree = parser.parseForWriting(json, offset, length);
     return writeSink(tree, Math.max(64, length + length / 8)).toBytes();
   }
@@ -351,7 +352,8 @@ public final class CanonicalJson {
     }
 
     /**
-     * Sets the input limits: {@code maxPayloadBytes}, {@code maxStringBytes} (applied to characters),
+     * Sets the input limits: {@code maxPayloadBytes} (written output is capped at 8 times it),
+     * {@code maxStringBytes} (the bytes of a string token, and its characters once unescaped),
      * {@code maxDepth} (also bounds the nesting of written values, which catches cycles) and
      * {@code maxIntDigits} (the longest number token; CPython 3.11+ refuses integers of more than 4,300 digits).
      *

@@ -19,7 +19,6 @@ import java.util.Set;
 final class Checker {
   static final int MAX_FINDINGS = 1000;
 
-  private final CanonicalJson cfg;
   private final boolean python;
   private final Comparator<String> order;
   private final byte[] afterComma;
@@ -35,7 +34,6 @@ final class Checker {
   }
 
   Checker(CanonicalJson cfg) {
-    this.cfg = cfg;
     this.python = cfg.style() == JsonStyle.PYTHON;
     this.order = python ? KeyOrder.CODE_POINT : KeyOrder.UTF16;
     this.afterComma = cfg.compact() ? new byte[0] : new byte[] {' '};
@@ -242,9 +240,5 @@ final class Checker {
     if (findings.size() < MAX_FINDINGS) {
       findings.add(new Finding(code, Severity.WARNING, at, message));
     }
-  }
-
-  CanonicalJson config() {
-    return cfg;
   }
 }

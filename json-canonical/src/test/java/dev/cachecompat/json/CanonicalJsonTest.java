@@ -453,5 +453,8 @@ class CanonicalJsonTest {
     assertThrows(NullPointerException.class, () -> PY.canonicalize(null));
     assertThrows(NullPointerException.class, () -> PY.check(null));
     assertEquals("null", PY.writeString(null));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PY.canonicalize(new byte[4], 2, 3));
+    assertEquals("range [2, 2 + 3) is outside the 4-byte buffer", e.getMessage());
   }
 }
