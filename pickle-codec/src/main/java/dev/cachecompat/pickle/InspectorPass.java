@@ -35,16 +35,17 @@ final class InspectorPass {
   private static final byte K_BYTES = 7;
   private static final byte K_FROZENSET = 8;
   private static final byte K_TUPLE = 9;
-  private static final byte K_OBJ = 10;
-  private static final byte K_BYTEARRAY = 11;
-  private static final byte K_LIST = 12;
-  private static final byte K_DICT = 13;
-  private static final byte K_SET = 14;
-  private static final byte K_TUPLE_UNHASHABLE = 15;
+  private static final byte K_GLOBAL = 10;
+  private static final byte K_OBJ = 11;
+  private static final byte K_BYTEARRAY = 12;
+  private static final byte K_LIST = 13;
+  private static final byte K_DICT = 14;
+  private static final byte K_SET = 15;
+  private static final byte K_TUPLE_UNHASHABLE = 16;
 
   private static final String[] KIND_NAMES = {
     "?", "None", "a bool", "an int", "a float", "a str", "a Python 2 str", "a bytes", "a frozenset", "a tuple",
-    "an object", "a bytearray", "a list", "a dict", "a set", "a tuple"
+    "a global", "an object", "a bytearray", "a list", "a dict", "a set", "a tuple"
   };
 
   // String locations packed into a long: flavour in bits 62-63, body offset in bits 31-61, length in bits 0-30.
@@ -78,6 +79,7 @@ final class InspectorPass {
   private final int maxLongBytes;
 
   private int pos;
+  private int frameEnd = -1;
   private int op;
   private int opPos;
 
@@ -393,13 +395,13 @@ final class InspectorPass {
           break;
         case GLOBAL:
           doGlobal();
-          pushNew(K_OBJ);
+          pushNew(K_GLOBAL);
           break;
         case STACK_GLOBAL:
           need(2);
           doStackGlobal();
           sp -= 2;
-          pushNew(K_OBJ);
+          pushNew(K_GLOBAL);
           break;
         case INST: {
           int m = popMark();
@@ -412,13 +414,13 @@ final class InspectorPass {
           if (sp - m < 1) {
             malformed("stack-underflow", opPos, "OBJ at offset " + opPos + " finds no class after the MARK");
           }
-          requireKind(m, K_OBJ, "instantiates");
+          requireCallable(m, "instantiates");
           call(m);
           break;
         }
         case REDUCE:
           need(2);
-          requireKind(sp - 2, K_OBJ, "calls");
+          requireCallable(sp - 2, "calls");
           requireTuple(sp - 1, "as arguments");
           call(sp - 2);
           break;
@@ -430,13 +432,13 @@ final class InspectorPass {
           break;
         case NEWOBJ:
           need(2);
-          requireKind(sp - 2, K_OBJ, "instantiates");
+          requireCallable(sp - 2, "instantiates");
           requireTuple(sp - 1, "as arguments");
           call(sp - 2);
           break;
         case NEWOBJ_EX:
           need(3);
-          requireKind(sp - 3, K_OBJ, "instantiates");
+          requireCallable(sp - 3, "instantiates");
           requireTuple(sp - 2, "as arguments");
           requireKind(sp - 1, K_DICT, "takes keyword arguments from");
           call(sp - 3);
@@ -459,6 +461,11 @@ final class InspectorPass {
             malformed("truncated", opPos, "FRAME at offset " + opPos + " claims " + Long.toUnsignedString(n)
                 + " bytes but " + plural(remain, "remains", "remain"));
           }
+          if (pos < frameEnd) {
+            malformed("bad-frame", opPos, "FRAME at offset " + opPos + " begins before the previous frame ends at "
+                + "offset " + frameEnd);
+          }
+          frameEnd = pos + (int) n;
           break;
         }
         case EXT1:
@@ -608,6 +615,7 @@ final class InspectorPass {
     if (n > remain) {
       truncatedCount(n, remain);
     }
+    frameCheck(pos + (long) n);
     if (n > maxLongBytes) {
       overLimit("int-too-long", Opcodes.nameOf(op) + " at offset " + opPos + " has " + n
           + " bytes, more than the " + maxLongBytes + " bytes that fit in " + limits.maxIntDigits() + " digits");
@@ -775,6 +783,7 @@ final class InspectorPass {
     if (n < 0 || n > remain) {
       truncatedCount(n, remain);
     }
+    frameCheck(pos + n);
     checkStringLength(n);
     int body = pos;
     if (flavour == STR_UTF8) {
@@ -1069,6 +1078,15 @@ final class InspectorPass {
     }
   }
 
+  /** A callable: a global, or an object some call returned. */
+  private void requireCallable(int i, String verb) {
+    byte k = kindAt(i);
+    if (k != K_GLOBAL && k != K_OBJ) {
+      malformed("type-mismatch", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " " + verb + " "
+          + KIND_NAMES[k] + ", not a global or an object");
+    }
+  }
+
   private void requireTuple(int i, String role) {
     byte k = kindAt(i);
     if (k != K_TUPLE && k != K_TUPLE_UNHASHABLE && k != K_OBJ) {
@@ -1206,6 +1224,17 @@ final class InspectorPass {
   // ---------------------------------------------------------------------------------------------------------
   // Reading arguments
 
+  /**
+   * Refuses an argument that starts inside the current FRAME and ends after it, as CPython's file unpickler and
+   * pure-Python unpickler do ({@code pickle.loads} of bytes does not check).
+   */
+  private void frameCheck(long argEnd) {
+    if (pos < frameEnd && argEnd > frameEnd) {
+      malformed("bad-frame", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " reads past the end of its frame"
+          + " at offset " + frameEnd);
+    }
+  }
+
   private long remaining() {
     return end - start - pos;
   }
@@ -1217,6 +1246,7 @@ final class InspectorPass {
       malformed("truncated", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " needs "
           + plural(n, "argument byte", "argument bytes") + " but " + plural(remain, "remains", "remain"));
     }
+    frameCheck(pos + (long) n);
     int at = start + pos;
     pos += n;
     return at;
@@ -1228,6 +1258,7 @@ final class InspectorPass {
     byte[] b = buf;
     for (int i = start + pos; i < e; i++) {
       if (b[i] == '\n') {
+        frameCheck(i - start + 1L);
         return i - start;
       }
     }
