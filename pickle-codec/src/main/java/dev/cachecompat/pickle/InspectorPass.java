@@ -67,6 +67,8 @@ final class InspectorPass {
   private final byte[] buf;
   private final int start;
   private final int end;
+  /** The payload length: offsets run from 0 to endRel. */
+  private final int endRel;
   private final Limits limits;
   private final Set<String> allowedGlobals;
   private final boolean persistentIds;
@@ -83,21 +85,24 @@ final class InspectorPass {
   private int op;
   private int opPos;
 
-  private byte[] stKind = new byte[64];
-  private long[] stSize = new long[64];
-  private int[] stDepth = new int[64];
-  private int[] stCell = new int[64];
+  private byte[] stKind;
+  private long[] stSize;
+  private int[] stDepth;
+  private int[] stCell;
   private int sp;
 
-  private int[] marks = new int[16];
+  private int[] marks;
   private int nMarks;
 
-  private byte[] cKind = new byte[16];
-  private long[] cSize = new long[16];
-  private int[] cDepth = new int[16];
+  private byte[] cKind;
+  private long[] cSize;
+  private int[] cDepth;
   private int nCells;
 
-  private int[] memo = new int[0];
+  /** Memo index to cell, -1 where unset; every slot from memoHigh on is -1. */
+  private int[] memo;
+  private int memoHigh;
+  private final Scratch scratch;
   private int memoDistinct;
   private int memoWrites;
 
@@ -117,6 +122,18 @@ final class InspectorPass {
     this.buf = buf;
     this.start = start;
     this.end = end;
+    this.endRel = end - start;
+    Scratch s = SCRATCH.get();
+    this.scratch = s;
+    this.stKind = s.stKind;
+    this.stSize = s.stSize;
+    this.stDepth = s.stDepth;
+    this.stCell = s.stCell;
+    this.marks = s.marks;
+    this.cKind = s.cKind;
+    this.cSize = s.cSize;
+    this.cDepth = s.cDepth;
+    this.memo = s.memo;
     this.limits = inspector.limits();
     this.allowedGlobals = inspector.allowedGlobals();
     this.persistentIds = inspector.persistentIds();
@@ -139,6 +156,8 @@ final class InspectorPass {
       loop();
     } catch (Stop stop) {
       // the first malformed or over-limit finding ended the pass
+    } finally {
+      release();
     }
     // Globals decide first: CPython runs REDUCE before it finds a later truncation.
     Verdict verdict = unsafe ? Verdict.UNSAFE : errorVerdict != null ? errorVerdict : Verdict.VALID;
@@ -151,37 +170,77 @@ final class InspectorPass {
         globals == null ? List.of() : globals, findings == null ? List.of() : findings);
   }
 
+  /**
+   * Per-thread scratch arrays, reused by the passes of one thread so that inspecting a typical payload allocates
+   * almost nothing. Arrays grown past {@link #RETAIN} entries by a large payload are dropped, not kept.
+   */
+  private static final class Scratch {
+    byte[] stKind = new byte[256];
+    long[] stSize = new long[256];
+    int[] stDepth = new int[256];
+    int[] stCell = new int[256];
+    int[] marks = new int[32];
+    byte[] cKind = new byte[256];
+    long[] cSize = new long[256];
+    int[] cDepth = new int[256];
+    int[] memo = filled(256);
+
+    static int[] filled(int n) {
+      int[] a = new int[n];
+      Arrays.fill(a, -1);
+      return a;
+    }
+  }
+
+  private static final int RETAIN = 1 << 16;
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private void release() {
+    Scratch s = scratch;
+    if (stKind.length <= RETAIN) {
+      s.stKind = stKind;
+      s.stSize = stSize;
+      s.stDepth = stDepth;
+      s.stCell = stCell;
+    }
+    if (marks.length <= RETAIN) {
+      s.marks = marks;
+    }
+    if (cKind.length <= RETAIN) {
+      s.cKind = cKind;
+      s.cSize = cSize;
+      s.cDepth = cDepth;
+    }
+    if (memo.length <= RETAIN) {
+      Arrays.fill(memo, 0, memoHigh, -1);
+      s.memo = memo;
+    } else {
+      s.memo = Scratch.filled(256); // the array taken at the start may hold entries written before it grew
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // The loop
 
   private void loop() {
     final byte[] b = buf;
     while (true) {
-      if (pos >= end - start) {
-        if (pos == 0) {
-          malformed("missing-stop", 0, "pickle is empty: no opcode, no STOP");
-        }
-        malformed("missing-stop", pos, "pickle ends at offset " + pos + " without STOP");
+      if (pos >= endRel) {
+        missingStop();
       }
       opPos = pos;
       op = b[start + pos] & 0xFF;
       pos++;
       int proto = Opcodes.protocolOf(op);
-      if (proto < 0) {
-        malformed("unknown-opcode", opPos,
-            "unknown opcode " + hexByte(op) + " at offset " + opPos);
-      }
       if (proto > maxOpcodeProtocol) {
         maxOpcodeProtocol = proto;
+      } else if (proto < 0) {
+        unknownOpcode();
       }
       switch (op) {
         case MARK:
-          if (nMarks >= maxDepth) {
-            overLimit("too-deep", "MARK at offset " + opPos + " opens mark " + (nMarks + 1)
-                + " but the nesting limit is " + maxDepth);
-          }
-          if (nMarks == marks.length) {
-            marks = Arrays.copyOf(marks, nMarks * 2);
+          if (nMarks == marks.length || nMarks >= maxDepth) {
+            growMarks();
           }
           marks[nMarks++] = sp;
           break;
@@ -228,14 +287,9 @@ final class InspectorPass {
         case LONG1:
           doLongBinary(u8(fixed(1)));
           break;
-        case LONG4: {
-          int n = s32(fixed(4));
-          if (n < 0) {
-            malformed("bad-length", opPos, "LONG4 at offset " + opPos + " has a negative byte count " + n);
-          }
-          doLongBinary(n);
+        case LONG4:
+          doLongBinary(s32(fixed(4)));
           break;
-        }
         case NONE:
           pushNew(K_NONE);
           break;
@@ -409,15 +463,9 @@ final class InspectorPass {
           call(m);
           break;
         }
-        case OBJ: {
-          int m = popMark();
-          if (sp - m < 1) {
-            malformed("stack-underflow", opPos, "OBJ at offset " + opPos + " finds no class after the MARK");
-          }
-          requireCallable(m, "instantiates");
-          call(m);
+        case OBJ:
+          doObj();
           break;
-        }
         case REDUCE:
           need(2);
           requireCallable(sp - 2, "calls");
@@ -443,31 +491,12 @@ final class InspectorPass {
           requireKind(sp - 1, K_DICT, "takes keyword arguments from");
           call(sp - 3);
           break;
-        case PROTO: {
-          int v = u8(fixed(1));
-          if (v > 5) {
-            malformed("bad-protocol", opPos, "PROTO at offset " + opPos + " declares unsupported protocol " + v);
-          }
-          if (declaredProtocol == null) {
-            declaredProtocol = v;
-          }
-          currentProtocol = v;
+        case PROTO:
+          doProto();
           break;
-        }
-        case FRAME: {
-          long n = u64(fixed(8));
-          long remain = remaining();
-          if (n < 0 || n > remain) {
-            malformed("truncated", opPos, "FRAME at offset " + opPos + " claims " + Long.toUnsignedString(n)
-                + " bytes but " + plural(remain, "remains", "remain"));
-          }
-          if (pos < frameEnd) {
-            malformed("bad-frame", opPos, "FRAME at offset " + opPos + " begins before the previous frame ends at "
-                + "offset " + frameEnd);
-          }
-          frameEnd = pos + (int) n;
+        case FRAME:
+          doFrame();
           break;
-        }
         case EXT1:
           ext(u8(fixed(1)));
           break;
@@ -477,27 +506,11 @@ final class InspectorPass {
         case EXT4:
           ext(s32(fixed(4)));
           break;
-        case PERSID: {
-          if (!persistentIds) {
-            malformed("persistent-id-unsupported", opPos, "PERSID at offset " + opPos
-                + " needs a persistent-id handler; enable persistentIds(true) to accept it");
-          }
-          int lineEnd = line();
-          for (int i = start + pos; i < start + lineEnd; i++) {
-            if (b[i] < 0) {
-              malformed("bad-string-literal", opPos, "PERSID at offset " + opPos
-                  + " has a non-ASCII byte " + hexByte(b[i] & 0xFF) + " at offset " + (i - start));
-            }
-          }
-          pos = lineEnd + 1;
-          pushNew(K_OBJ);
+        case PERSID:
+          doPersid();
           break;
-        }
         case BINPERSID:
-          if (!persistentIds) {
-            malformed("persistent-id-unsupported", opPos, "BINPERSID at offset " + opPos
-                + " needs a persistent-id handler; enable persistentIds(true) to accept it");
-          }
+          persistentIdsEnabled();
           need(1);
           sp--;
           pushNew(K_OBJ);
@@ -511,13 +524,86 @@ final class InspectorPass {
           need(1);
           break;
         default:
-          throw new AssertionError("opcode without a case: " + op);
+          throw new AssertionError(op);
       }
     }
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // Opcodes with more to check
+
+  private void missingStop() {
+    if (pos == 0) {
+      malformed("missing-stop", 0, "pickle is empty: no opcode, no STOP");
+    }
+    malformed("missing-stop", pos, "pickle ends at offset " + pos + " without STOP");
+  }
+
+  private void unknownOpcode() {
+    malformed("unknown-opcode", opPos, "unknown opcode " + hexByte(op) + " at offset " + opPos);
+  }
+
+  private void growMarks() {
+    if (nMarks >= maxDepth) {
+      overLimit("too-deep", "MARK at offset " + opPos + " opens mark " + (nMarks + 1)
+          + " but the nesting limit is " + maxDepth);
+    }
+    marks = Arrays.copyOf(marks, nMarks * 2);
+  }
+
+  private void doProto() {
+    int v = u8(fixed(1));
+    if (v > 5) {
+      malformed("bad-protocol", opPos, "PROTO at offset " + opPos + " declares unsupported protocol " + v);
+    }
+    if (declaredProtocol == null) {
+      declaredProtocol = v;
+    }
+    currentProtocol = v;
+  }
+
+  private void doFrame() {
+    long n = u64(fixed(8));
+    long remain = remaining();
+    if (n < 0 || n > remain) {
+      malformed("truncated", opPos, "FRAME at offset " + opPos + " claims " + Long.toUnsignedString(n)
+          + " bytes but " + plural(remain, "remains", "remain"));
+    }
+    if (pos < frameEnd) {
+      malformed("bad-frame", opPos, "FRAME at offset " + opPos + " begins before the previous frame ends at "
+          + "offset " + frameEnd);
+    }
+    frameEnd = pos + (int) n;
+  }
+
+  private void persistentIdsEnabled() {
+    if (!persistentIds) {
+      malformed("persistent-id-unsupported", opPos, Opcodes.nameOf(op) + " at offset " + opPos
+          + " needs a persistent-id handler; enable persistentIds(true) to accept it");
+    }
+  }
+
+  private void doPersid() {
+    persistentIdsEnabled();
+    int lineEnd = line();
+    for (int i = start + pos; i < start + lineEnd; i++) {
+      if (buf[i] < 0) {
+        malformed("bad-string-literal", opPos, "PERSID at offset " + opPos
+            + " has a non-ASCII byte " + hexByte(buf[i] & 0xFF) + " at offset " + (i - start));
+      }
+    }
+    pos = lineEnd + 1;
+    pushNew(K_OBJ);
+  }
+
+  private void doObj() {
+    int m = popMark();
+    if (sp - m < 1) {
+      malformed("stack-underflow", opPos, "OBJ at offset " + opPos + " finds no class after the MARK");
+    }
+    requireCallable(m, "instantiates");
+    call(m);
+  }
 
   private void doStop() {
     if (nMarks > 0) {
@@ -611,6 +697,9 @@ final class InspectorPass {
   }
 
   private void doLongBinary(int n) {
+    if (n < 0) {
+      malformed("bad-length", opPos, "LONG4 at offset " + opPos + " has a negative byte count " + n);
+    }
     long remain = remaining();
     if (n > remain) {
       truncatedCount(n, remain);
@@ -1002,6 +1091,9 @@ final class InspectorPass {
       memoDistinct++;
     }
     memo[i] = cell;
+    if (i >= memoHigh) {
+      memoHigh = i + 1;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -1180,6 +1272,12 @@ final class InspectorPass {
 
   private void countObject() {
     if (++objects > maxObjects) {
+      tooManyObjects();
+    }
+  }
+
+  private void tooManyObjects() {
+    {
       overLimit("too-many-objects", Opcodes.nameOf(op) + " at offset " + opPos + " creates object " + objects
           + " but the limit is " + maxObjects);
     }
@@ -1204,6 +1302,17 @@ final class InspectorPass {
 
   private void push(byte kind, long size, int depth, int cell) {
     if (sp == stKind.length) {
+      growStack();
+    }
+    stKind[sp] = kind;
+    stSize[sp] = size;
+    stDepth[sp] = depth;
+    stCell[sp] = cell;
+    sp++;
+  }
+
+  private void growStack() {
+    {
       if (sp >= maxObjects) {
         overLimit("too-many-objects", Opcodes.nameOf(op) + " at offset " + opPos + " grows the stack past "
             + maxObjects + " items");
@@ -1214,11 +1323,6 @@ final class InspectorPass {
       stDepth = Arrays.copyOf(stDepth, n);
       stCell = Arrays.copyOf(stCell, n);
     }
-    stKind[sp] = kind;
-    stSize[sp] = size;
-    stDepth[sp] = depth;
-    stCell[sp] = cell;
-    sp++;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -1236,20 +1340,26 @@ final class InspectorPass {
   }
 
   private long remaining() {
-    return end - start - pos;
+    return endRel - pos;
   }
 
   /** Checks that {@code n} argument bytes follow, returns their position in buf and skips them. */
   private int fixed(int n) {
-    int remain = end - start - pos;
+    int p = pos;
+    if (p + n > (p < frameEnd ? frameEnd : endRel)) {
+      fixedFails(n);
+    }
+    pos = p + n;
+    return start + p;
+  }
+
+  private void fixedFails(int n) {
+    int remain = endRel - pos;
     if (remain < n) {
       malformed("truncated", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " needs "
           + plural(n, "argument byte", "argument bytes") + " but " + plural(remain, "remains", "remain"));
     }
     frameCheck(pos + (long) n);
-    int at = start + pos;
-    pos += n;
-    return at;
   }
 
   /** The relative offset of the newline ending the argument line at pos. */
