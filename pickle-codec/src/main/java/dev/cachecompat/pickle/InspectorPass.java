@@ -225,6 +225,7 @@ final class InspectorPass {
   private void loop() {
     final byte[] b = buf;
     while (true) {
+      fastRun();
       if (pos >= endRel) {
         missingStop();
       }
@@ -527,6 +528,216 @@ final class InspectorPass {
           throw new AssertionError(op);
       }
     }
+  }
+
+  /**
+   * Runs the most common opcodes with the pass state in local variables, and returns at the first opcode it
+   * does not handle or that needs any check to fail, leaving that opcode to the general loop (which also makes
+   * every finding). It changes nothing for an opcode it returns on, so both paths agree by construction: the
+   * general loop is the specification, this is a shortcut through it.
+   */
+  private void fastRun() {
+    final byte[] b = buf;
+    final int st = start;
+    final int fe = frameEnd;
+    final int er = endRel;
+    final byte[] kinds = stKind;
+    final long[] sizes = stSize;
+    final int[] depths = stDepth;
+    final int[] cells = stCell;
+    final int cap = kinds.length;
+    final int[] mm = memo;
+    final byte[] ck = cKind;
+    final long[] cs = cSize;
+    final int[] cd = cDepth;
+    int p = pos;
+    int s = sp;
+    long objs = objects;
+    int maxProto = maxOpcodeProtocol;
+    while (p < er && s < cap && objs < maxObjects) {
+      int c = b[st + p] & 0xFF;
+      int lim = p < fe ? fe : er;
+      byte kind;
+      long size = 1;
+      int depth = 0;
+      int cell = -1;
+      int next;
+      switch (c) {
+        case BININT1:
+          next = p + 2;
+          kind = K_INT;
+          break;
+        case BININT2:
+          next = p + 3;
+          kind = K_INT;
+          break;
+        case BININT:
+          next = p + 5;
+          kind = K_INT;
+          break;
+        case BINFLOAT:
+          next = p + 9;
+          kind = K_FLOAT;
+          break;
+        case NONE:
+          next = p + 1;
+          kind = K_NONE;
+          break;
+        case NEWTRUE:
+        case NEWFALSE:
+          next = p + 1;
+          kind = K_BOOL;
+          break;
+        case EMPTY_LIST:
+          next = p + 1;
+          kind = K_LIST;
+          depth = 1;
+          break;
+        case EMPTY_DICT:
+          next = p + 1;
+          kind = K_DICT;
+          depth = 1;
+          break;
+        case EMPTY_TUPLE:
+          next = p + 1;
+          kind = K_TUPLE;
+          depth = 1;
+          break;
+        case SHORT_BINUNICODE:
+        case SHORT_BINBYTES: {
+          if (p + 2 > lim) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          int n = b[st + p + 1] & 0xFF;
+          next = p + 2 + n;
+          if (n > maxStringBytes || next > lim
+              || (c == SHORT_BINUNICODE && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0)) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          if (c == SHORT_BINBYTES) {
+            kind = K_BYTES;
+          } else {
+            kind = K_STR;
+            size = ((long) (p + 2) << 31) | n; // STR_UTF8 location
+          }
+          break;
+        }
+        case BINUNICODE: {
+          if (p + 5 > lim) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          long n = u32(st + p + 1);
+          if (n > maxStringBytes || p + 5 + n > lim
+              || InspectorText.firstInvalidUtf8(b, st + p + 5, st + p + 5 + (int) n, true) >= 0) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          next = p + 5 + (int) n;
+          kind = K_STR;
+          size = ((long) (p + 5) << 31) | n; // STR_UTF8 location
+          break;
+        }
+        case BINGET: {
+          if (p + 2 > lim) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          int idx = b[st + p + 1] & 0xFF;
+          cell = idx < mm.length ? mm[idx] : -1;
+          if (cell < 0) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          // a reference, not a new object
+          objs--;
+          next = p + 2;
+          kind = ck[cell];
+          size = cs[cell];
+          depth = cd[cell];
+          break;
+        }
+        case MARK:
+          if (nMarks == marks.length || nMarks >= maxDepth) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          marks[nMarks++] = s;
+          p++;
+          continue;
+        case BINPUT:
+        case MEMOIZE: {
+          int n = c == MEMOIZE ? 1 : 2;
+          if (p + n > lim) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          int idx = c == MEMOIZE ? memoDistinct : b[st + p + 1] & 0xFF;
+          int top = s - 1;
+          if (idx >= mm.length || idx >= maxMemo || memoWrites >= maxMemo
+              || top < (nMarks > 0 ? marks[nMarks - 1] : 0) || (cells[top] < 0 && nCells == cKind.length)) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          memoWrites++;
+          int c0 = cells[top];
+          if (c0 < 0) {
+            c0 = nCells++;
+            cKind[c0] = kinds[top];
+            cSize[c0] = sizes[top];
+            cDepth[c0] = depths[top];
+            cells[top] = c0;
+          }
+          if (mm[idx] < 0) {
+            memoDistinct++;
+          }
+          mm[idx] = c0;
+          if (idx >= memoHigh) {
+            memoHigh = idx + 1;
+          }
+          if (c == MEMOIZE && maxProto < 4) {
+            maxProto = 4;
+          } else if (maxProto < 1) {
+            maxProto = 1;
+          }
+          p += n;
+          continue;
+        }
+        default:
+          next = Integer.MAX_VALUE;
+          kind = 0;
+          break;
+      }
+      if (next > lim) {
+        break;
+      }
+      int proto = Opcodes.protocolOf(c);
+      if (proto > maxProto) {
+        maxProto = proto;
+      }
+      kinds[s] = kind;
+      sizes[s] = size;
+      depths[s] = depth;
+      cells[s] = cell;
+      s++;
+      objs++;
+      p = next;
+    }
+    pos = p;
+    sp = s;
+    objects = objs;
+    maxOpcodeProtocol = maxProto;
   }
 
   // ---------------------------------------------------------------------------------------------------------
