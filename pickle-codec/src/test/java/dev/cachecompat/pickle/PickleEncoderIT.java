@@ -155,6 +155,76 @@ class PickleEncoderIT {
   }
 
   /**
+   * Library types the decoder maps to plain Java values (OrderedDict, Counter, defaultdict to a map, deque to a list,
+   * a named timezone to a ZoneOffset) or to PyObject (range, slice, Fraction, Ellipsis, NotImplemented), pickled by
+   * each Python 3 at each of its protocols, decoded, re-encoded at each of its protocols, load there as the plain
+   * Python value (encoder/library_values.py says which).
+   */
+  @Test
+  void libraryValuesTheDecoderReturnsLoadBackInEveryPython3() throws IOException {
+    Pythons.require("3.13");
+    String harness = text("encoder/library_values.py");
+    Map<String, Integer> checked = new LinkedHashMap<>();
+    List<String> failures = new ArrayList<>();
+    for (PythonInterpreter python : Pythons.all()) {
+      if (python.isPython2()) {
+        continue;
+      }
+      int highest = PythonVersion.parse(python.majorMinor()).highestPickleProtocol();
+      byte[] produced = python.runChecked(harness, new byte[0], "produce");
+      ByteArrayOutputStream in = new ByteArrayOutputStream();
+      int records = 0;
+      byte[] range = null;
+      for (int pos = 0; pos < produced.length; ) {
+        int n = readInt(produced, pos);
+        String name = new String(produced, pos + 4, n, StandardCharsets.US_ASCII);
+        pos += 4 + n;
+        int m = readInt(produced, pos);
+        byte[] pickle = java.util.Arrays.copyOfRange(produced, pos + 4, pos + 4 + m);
+        pos += 4 + m;
+        Object value = PickleDecoder.defaults().decode(pickle);
+        for (int p = 0; p <= highest; p++) {
+          PickleEncoder encoder = PickleEncoder.protocol(p);
+          if (p <= 2 && name.contains("timezone")) {
+            encoder = encoder.toBuilder().fixImports(false).build(); // protocol(p) refuses: Python 2.7 has none
+          }
+          byte[] again = encoder.encode(value);
+          field(in, (name + " -> " + encoder).getBytes(StandardCharsets.US_ASCII));
+          field(in, again);
+          records++;
+          if (name.equals("range p2") && p == 2) {
+            range = again;
+          }
+        }
+      }
+      // the harness must be able to fail: a range where a slice is expected
+      field(in, "slice [self-check]".getBytes(StandardCharsets.US_ASCII));
+      field(in, range);
+      String[] lines = new String(python.runChecked(harness, in.toByteArray(), "check"), StandardCharsets.UTF_8)
+          .split("\n");
+      assertEquals(records + 1, lines.length, python + " answered " + lines.length + " of " + (records + 1));
+      int ok = 0;
+      for (String line : lines) {
+        if (line.startsWith("slice [self-check]")) {
+          assertEquals("slice [self-check]\tDIFF type range != slice", line);
+        } else if (line.endsWith("\tOK")) {
+          ok++;
+        } else {
+          failures.add(python + ": " + line);
+        }
+      }
+      checked.put(python.version(), ok);
+    }
+    assertEquals(List.of(), failures.subList(0, Math.min(40, failures.size())),
+        failures.size() + " re-encoded library values did not load back; loaded fine: " + checked);
+    assertTrue(checked.size() >= 2 && checked.values().stream().allMatch(n -> n >= 13 * 5 * 5), "checked " + checked);
+  }
+
+  private static int readInt(byte[] b, int pos) {
+    return (b[pos] & 0xff) << 24 | (b[pos + 1] & 0xff) << 16 | (b[pos + 2] & 0xff) << 8 | (b[pos + 3] & 0xff);
+  }
+
+  /**
    * The encoder's pickle, or null when it refuses on purpose: a datetime.timezone for Python 2.7 readers, or an
    * offset of odd seconds for readers before 3.7. Anything else it refuses is a failure.
    */
