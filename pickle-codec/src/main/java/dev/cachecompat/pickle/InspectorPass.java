@@ -547,9 +547,6 @@ final class InspectorPass {
     final int[] cells = stCell;
     final int cap = kinds.length;
     final int[] mm = memo;
-    final byte[] ck = cKind;
-    final long[] cs = cSize;
-    final int[] cd = cDepth;
     int p = pos;
     int s = sp;
     long objs = objects;
@@ -657,12 +654,10 @@ final class InspectorPass {
             kind = 0;
             break;
           }
-          // a reference, not a new object
+          // a reference, not a new object; kind, size and depth are read through the cell
           objs--;
           next = p + 2;
-          kind = ck[cell];
-          size = cs[cell];
-          depth = cd[cell];
+          kind = 0;
           break;
         }
         case MARK:
