@@ -117,6 +117,30 @@ class PickleInspectorTest {
   }
 
   @Test
+  void rejectsOpcodesRunningPastTheirFrame() {
+    assertError(inspect("\u0080\u0004\u0095\u0002\u0000\u0000\u0000\u0000\u0000\u0000\u0000"
+        + "G\u003f\u00f8\u0000\u0000\u0000\u0000\u0000\u0000."), Verdict.MALFORMED, "bad-frame",
+        "BINFLOAT at offset 11 reads past the end of its frame at offset 13");
+    assertError(inspect("\u0080\u0004\u0095\u000b\u0000\u0000\u0000\u0000\u0000\u0000\u0000"
+        + "\u0095\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000N.N"), Verdict.MALFORMED, "bad-frame",
+        "FRAME at offset 11 begins before the previous frame ends at offset 22");
+    // an opcode that is the last byte of its frame reads its argument from outside: CPython allows that
+    assertEquals(Verdict.VALID, inspect("\u0080\u0004\u0095\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000"
+        + "K\u0007.").verdict());
+  }
+
+  @Test
+  void requireValidThrowsThePickleExceptionOfTheFirstError() {
+    PickleException e = assertThrows(PickleException.class, () -> inspect("NN.").requireValid());
+    assertEquals(Verdict.MALFORMED, e.verdict());
+    assertEquals("bad-stop-stack", e.code());
+    assertEquals(2, e.offset());
+    PickleException unsafe = assertThrows(PickleException.class, () -> inspect("cos\nsystem\n.").requireValid());
+    assertEquals(Verdict.UNSAFE, unsafe.verdict());
+    assertEquals("dangerous-global", unsafe.code());
+  }
+
+  @Test
   void rejectsMissingStop() {
     assertError(inspect("K\u0001"), Verdict.MALFORMED, "missing-stop", "pickle ends at offset 2 without STOP");
   }
