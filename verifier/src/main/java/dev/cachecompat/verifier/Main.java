@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
       InspectCommand.class,
       DecodeCommand.class,
       JsonCommand.class,
+      ScanCommand.class,
+      DemoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
