@@ -10,7 +10,7 @@ final class JsonFormat implements ObjectFormat {
   }
 
   @Override
-  public Object decode(Namespace reader, byte[] payload) {
+  public Object decode(Namespace source, byte[] payload) {
     throw new NamespaceException("format-unavailable", "canonical JSON is not available yet");
   }
 }

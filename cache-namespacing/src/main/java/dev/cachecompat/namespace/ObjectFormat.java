@@ -14,9 +14,10 @@ interface ObjectFormat {
   byte[] encode(Namespace ns, Object value);
 
   /**
-   * Validates and decodes a payload that {@code reader}'s Python version must be able to load.
+   * Validates and decodes a payload read from {@code source}, whose readers must be able to load it (a protocol 4
+   * pickle in a namespace read by Python 2.7 is rejected). The value may then be re-encoded for another namespace.
    *
    * @throws NamespaceException with a payload code (never any other exception for bad input)
    */
-  Object decode(Namespace reader, byte[] payload);
+  Object decode(Namespace source, byte[] payload);
 }

@@ -101,7 +101,7 @@ final class Payloads {
         throw new NamespaceException("unexpected-flags", "memcached flags " + flags
             + " in JSON namespace " + source.name() + " (JSON values are stored with flags 0)");
       }
-      return decodeObject(reader, data, ValueFormat.JSON);
+      return decodeObject(source, data, ValueFormat.JSON);
     }
     if (flags == FLAG_BYTES) {
       return data;
@@ -118,7 +118,7 @@ final class Payloads {
       }
       return n;
     }
-    return decodeObject(reader, data, ValueFormat.PICKLE);
+    return decodeObject(source, data, ValueFormat.PICKLE);
   }
 
   // ---------------------------------------------------------------- redis
@@ -135,18 +135,18 @@ final class Payloads {
 
   Object decodeRedis(Namespace reader, Namespace source, byte[] data) {
     if (source.format() == ValueFormat.JSON) {
-      return decodeObject(reader, data, ValueFormat.JSON);
+      return decodeObject(source, data, ValueFormat.JSON);
     }
     Object n = parseInteger(data);
-    return n != null ? n : decodeObject(reader, data, ValueFormat.PICKLE);
+    return n != null ? n : decodeObject(source, data, ValueFormat.PICKLE);
   }
 
-  private Object decodeObject(Namespace reader, byte[] data, ValueFormat format) {
+  private Object decodeObject(Namespace source, byte[] data, ValueFormat format) {
     if (data.length > options.limits().maxPayloadBytes()) {
       throw new NamespaceException("over-limit", "payload of " + data.length + " bytes is over the limit of "
           + options.limits().maxPayloadBytes());
     }
-    return (format == ValueFormat.JSON ? json : pickle).decode(reader, data);
+    return (format == ValueFormat.JSON ? json : pickle).decode(source, data);
   }
 
   // ---------------------------------------------------------------- scalars

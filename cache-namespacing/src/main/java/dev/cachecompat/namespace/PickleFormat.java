@@ -11,7 +11,7 @@ final class PickleFormat implements ObjectFormat {
   }
 
   @Override
-  public Object decode(Namespace reader, byte[] payload) {
+  public Object decode(Namespace source, byte[] payload) {
     throw new NamespaceException("format-unavailable", "the pickle decoder is not available yet");
   }
 }
