@@ -1,0 +1,88 @@
+package dev.cachecompat.verifier;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of {@code ./cachecompat}. */
+@Command(
+    name = "cachecompat",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Lets Python 2.7, Python 3.x and JVM workers share memcached and Redis safely.",
+    subcommands = {
+      InspectCommand.class,
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:clean: every input valid, canonical or ok",
+      "1:findings: something invalid, unsafe or not ok",
+      "2:usage or I/O error (one line on stderr)"
+    })
+public final class Main implements Runnable {
+  /** Exit status when everything is clean. */
+  static final int CLEAN = 0;
+  /** Exit status when something invalid, unsafe or not ok was found. */
+  static final int FINDINGS = 1;
+  /** Exit status for usage and I/O errors. */
+  static final int ERROR = 2;
+
+  @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+      description = "Show stack traces of internal errors.")
+  boolean debug;
+
+  final Console console;
+
+  Main(Console console) {
+    this.console = console;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
+  }
+
+  /**
+   * Runs the command line.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    System.exit(run(args, System.in, System.out, System.err));
+  }
+
+  static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    Console console = new Console(in, out, err);
+    Main main = new Main(console);
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("cachecompat: " + ex.getMessage() + " (try --help)");
+      return ERROR;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      err.println("cachecompat: " + Console.describe(ex));
+      if (main.debug) {
+        ex.printStackTrace(err);
+      }
+      return ERROR;
+    });
+    int status = cl.execute(args);
+    out.flush();
+    return status;
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"cachecompat " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
