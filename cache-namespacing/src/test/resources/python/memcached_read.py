@@ -9,6 +9,11 @@ import sys
 import zlib
 
 host, port, keys = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+# optional stdin: JSON lines [key, python expression, is_json]: the row gets "equal" (value and type)
+expected, expected_json = {}, {}
+for line in sys.stdin.read().splitlines():
+    k, expr, is_json = json.loads(line)
+    expected[k], expected_json[k] = expr, is_json
 s = socket.create_connection((host, port), timeout=10)
 f = s.makefile('rb')
 for key in keys:
@@ -38,5 +43,9 @@ for key in keys:
         value = pickle.loads(data)
     else:
         value = data
-    sys.stdout.write(json.dumps({'key': key, 'flags': raw_flags, 'type': type(value).__name__,
-                                 'repr': repr(value)}) + '\n')
+    row = {'key': key, 'flags': raw_flags, 'type': type(value).__name__, 'repr': repr(value)}
+    if key in expected:
+        want = eval(expected[key])
+        got = json.loads(value) if expected_json.get(key) else value
+        row['equal'] = got == want and type(got) is type(want)
+    sys.stdout.write(json.dumps(row) + '\n')

@@ -7,6 +7,11 @@ import socket
 import sys
 
 host, port, keys = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+# optional stdin: JSON lines [key, python expression, is_json]: the row gets "equal" (value and type)
+expected, expected_json = {}, {}
+for line in sys.stdin.read().splitlines():
+    k, expr, is_json = json.loads(line)
+    expected[k], expected_json[k] = expr, is_json
 s = socket.create_connection((host, port), timeout=10)
 f = s.makefile('rb')
 
@@ -31,8 +36,16 @@ for key in keys:
     if data is None:
         sys.stdout.write(json.dumps({'key': key, 'miss': True}) + '\n')
         continue
-    try:
-        value = int(data)
-    except ValueError:
-        value = pickle.loads(data)
-    sys.stdout.write(json.dumps({'key': key, 'type': type(value).__name__, 'repr': repr(value)}) + '\n')
+    if expected_json.get(key):
+        value = data  # a JSON namespace: the bytes are the document
+    else:
+        try:
+            value = int(data)
+        except ValueError:
+            value = pickle.loads(data)
+    row = {'key': key, 'type': type(value).__name__, 'repr': repr(value)}
+    if key in expected:
+        want = eval(expected[key])
+        got = json.loads(value) if expected_json.get(key) else value
+        row['equal'] = got == want and type(got) is type(want)
+    sys.stdout.write(json.dumps(row) + '\n')

@@ -1,6 +1,7 @@
 # Writes values with redis-py exactly as Django's RedisCache does (RedisSerializer: exact ints as they are,
 # which redis-py sends as decimal digits, anything else pickle.dumps(value, protocol)).
-# argv: host port protocol; stdin: JSON lines [key, python expression].
+# argv: host port protocol; stdin: JSON lines [key, python expression] or [key, expression, true] to store
+# the expression's bytes as they are (a JSON namespace).
 import json
 import pickle
 import sys
@@ -17,6 +18,7 @@ def dumps(obj):
 
 
 for line in sys.stdin:
-    key, expr = json.loads(line)
-    r.set(key, dumps(eval(expr)))
+    row = json.loads(line)
+    value = eval(row[1])
+    r.set(row[0], value if len(row) > 2 and row[2] else dumps(value))
 print('ok')

@@ -244,7 +244,8 @@ public final class NamespaceMigrator {
     private final List<StatefulRedisConnection<byte[], byte[]>> nodes;
     private final RedisClusterAsyncCommands<byte[], byte[]> writer;
 
-    RedisBackend(List<StatefulRedisConnection<byte[], byte[]>> nodes, RedisClusterAsyncCommands<byte[], byte[]> writer) {
+    RedisBackend(List<StatefulRedisConnection<byte[], byte[]>> nodes,
+        RedisClusterAsyncCommands<byte[], byte[]> writer) {
       this.nodes = nodes;
       this.writer = writer;
     }
