@@ -122,4 +122,43 @@ class NamespacedRedisClusterIT {
       assertEquals(String.valueOf(expected.get(k)), new String(raw(PY38.rawKey(k)), StandardCharsets.US_ASCII));
     }
   }
+
+  @Test
+  void fanOutDeleteUnderConcurrentAsyncWritersLeavesNoCopy() throws Exception {
+    NamespacedRedis old = NamespacedRedis.builder(bytes, GROUP, "shop:2").build();
+    NamespacedRedis young = NamespacedRedis.builder(bytes, GROUP, "shop:3").build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.atomic.AtomicInteger stale = new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        work.add(pool.submit(() -> {
+          NamespacedRedis writer = thread % 2 == 0 ? old : young;
+          NamespacedRedis invalidator = thread % 2 == 0 ? young : old;
+          for (int i = 0; i < 100; i++) {
+            String own = "cfan:" + thread + ":" + i;
+            writer.setAsync(own, i, null).join();
+            writer.setAsync("cfan:shared:" + (i % 5), i, null).join(); // interleaves with the other threads
+            invalidator.deleteAsync(own).join();
+            if (writer.get(own) != null || invalidator.get(own) != null) {
+              stale.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : work) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(0, stale.get(), "copies that survived a fan-out delete");
+    for (int i = 0; i < 5; i++) {
+      old.delete("cfan:shared:" + i);
+      assertNull(raw(PY27.rawKey("cfan:shared:" + i)));
+      assertNull(raw(PY38.rawKey("cfan:shared:" + i)));
+    }
+  }
 }
