@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Writes CPython's own malformed-pickle test data to src/test/resources/malformed/.
+
+The byte strings are not written by hand: they are read out of the pickle test suites that ship with CPython
+3.13 (test/pickletester.py, class AbstractUnpickleTests) and 2.7, by parsing those files and taking every bytes
+literal in the listed test methods. Each one is then fed to the real C unpickler (pickle.loads of the running
+Python 3.13); only those it rejects are kept, with the exception it raised. Literals that only fail because a
+named module or attribute does not exist here (ImportError, AttributeError) are dropped too: the data is well
+formed. Literals the methods use as good pickles (e.g. test_misc_get's '((Kdtp0\\nh\\x00l.))') are dropped that way.
+
+Index (index.tsv): file, source (python:test_method), CPython exception, expect, hex of the data
+  expect = "malformed" when the data names no global before it breaks; "global" when it does (then a reader
+  that refuses unknown globals may call it unsafe instead of malformed).
+
+Run from the pickle-codec folder with Python 3.13:  python3 scripts/gen-malformed-pickles.py
+"""
+import ast
+import os
+import pickle
+import pickletools
+import subprocess
+import sys
+
+ROOT = '/root/.pyenv/versions'
+PY313_TESTER = ROOT + '/3.13.0/lib/python3.13/test/pickletester.py'
+PY27 = ROOT + '/2.7.18/bin/python'
+PY27_TESTER = ROOT + '/2.7.18/lib/python2.7/test/pickletester.py'
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'test', 'resources', 'malformed')
+
+METHODS_313 = [
+    'test_misc_get', 'test_negative_32b_binbytes', 'test_negative_32b_binunicode', 'test_large_32b_binbytes8',
+    'test_large_32b_bytearray8', 'test_large_32b_binunicode8', 'test_negative_put', 'test_negative_32b_binput',
+    'test_badly_escaped_string', 'test_badly_quoted_string', 'test_load_global', 'test_load_stack_global',
+    'test_bad_ext_code', 'test_bad_reduce', 'test_bad_newobj', 'test_bad_newobj_ex', 'test_bad_stack',
+    'test_bad_mark', 'test_truncated_data',
+]
+METHODS_27 = ['test_misc_get', 'test_bad_stack', 'test_bad_mark', 'test_truncated_data', 'test_bad_input']
+
+
+def literals_313():
+    tree = ast.parse(open(PY313_TESTER, encoding='utf-8').read())
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == 'AbstractUnpickleTests')
+    out = []
+    for fn in cls.body:
+        if isinstance(fn, ast.FunctionDef) and fn.name in METHODS_313:
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+                    out.append(('3.13:' + fn.name, node.value))
+    return out
+
+
+EXTRACT_27 = r'''
+import ast, sys
+tree = ast.parse(open(sys.argv[1]).read())
+want = set(sys.argv[2:])
+for cls in tree.body:
+    if isinstance(cls, ast.ClassDef) and cls.name == 'AbstractUnpickleTests':
+        for fn in cls.body:
+            if isinstance(fn, ast.FunctionDef) and fn.name in want:
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.Str) and isinstance(node.s, str):
+                        sys.stdout.write(fn.name + ' ' + node.s.encode('hex') + '\n')
+'''
+
+
+def literals_27():
+    out = subprocess.run([PY27, '-c', EXTRACT_27, PY27_TESTER] + METHODS_27,
+                         stdout=subprocess.PIPE, check=True).stdout.decode()
+    result = []
+    for line in out.splitlines():
+        name, hexdata = line.split(' ', 1) if ' ' in line else (line, '')
+        result.append(('2.7:' + name, bytes.fromhex(hexdata.strip())))
+    return result
+
+
+def names_a_global(data):
+    try:
+        for op, _, _ in pickletools.genops(data):
+            if op.name in ('GLOBAL', 'INST', 'STACK_GLOBAL'):
+                return True
+    except Exception:
+        pass
+    return False
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for f in os.listdir(OUT):
+        os.remove(os.path.join(OUT, f))
+    seen = set()
+    rows = []
+    counters = {}
+    for source, data in literals_313() + literals_27():
+        if data in seen:
+            continue
+        seen.add(data)
+        try:
+            pickle.loads(data)
+            continue  # CPython accepts it: not malformed data
+        except (ImportError, AttributeError):
+            continue  # a global that this interpreter lacks (the test swaps in a module): the data is fine
+        except Exception as e:
+            error = type(e).__name__
+        test = source.split(':')[1][len('test_'):]
+        counters[test] = counters.get(test, 0) + 1
+        name = '%s-%d.pickle' % (test, counters[test])
+        with open(os.path.join(OUT, name), 'wb') as f:
+            f.write(data)
+        expect = 'global' if names_a_global(data) else 'malformed'
+        rows.append('\t'.join([name, source, error, expect, data.hex()]))
+    with open(os.path.join(OUT, 'index.tsv'), 'w') as f:
+        f.write('# generated by scripts/gen-malformed-pickles.py with Python %s; do not edit\n'
+                % sys.version.split()[0])
+        f.write('\n'.join(rows) + '\n')
+    print('%d malformed pickles written to %s' % (len(rows), OUT))
+
+
+main()

@@ -1,0 +1,1328 @@
+package dev.cachecompat.pickle;
+
+import static dev.cachecompat.pickle.Opcodes.*;
+
+import dev.cachecompat.core.Finding;
+import dev.cachecompat.core.Limits;
+import dev.cachecompat.core.PythonVersion;
+import dev.cachecompat.core.Severity;
+import dev.cachecompat.core.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One inspection of one payload: a single loop over the opcodes that simulates the unpickler's stack, marks and
+ * memo with a few primitive arrays (a kind, an expanded size and a nesting depth per stack item), never building
+ * a value. Not thread-safe; used once.
+ *
+ * <p>The stack follows CPython's C unpickler: a MARK fences off the items below it, so an opcode that needs an
+ * item finds none there (stack underflow). Memo entries are "cells" shared by every stack item that came from
+ * the same PUT, so filling a memoized list after its PUT is seen by every later GET: that is what makes the
+ * expanded-size count catch billion-laughs payloads.
+ */
+final class InspectorPass {
+  // Kinds of stack items. Hashable kinds come first.
+  private static final byte K_NONE = 1;
+  private static final byte K_BOOL = 2;
+  private static final byte K_INT = 3;
+  private static final byte K_FLOAT = 4;
+  private static final byte K_STR = 5;
+  private static final byte K_PYSTR = 6;
+  private static final byte K_BYTES = 7;
+  private static final byte K_FROZENSET = 8;
+  private static final byte K_TUPLE = 9;
+  private static final byte K_OBJ = 10;
+  private static final byte K_BYTEARRAY = 11;
+  private static final byte K_LIST = 12;
+  private static final byte K_DICT = 13;
+  private static final byte K_SET = 14;
+  private static final byte K_TUPLE_UNHASHABLE = 15;
+
+  private static final String[] KIND_NAMES = {
+    "?", "None", "a bool", "an int", "a float", "a str", "a Python 2 str", "a bytes", "a frozenset", "a tuple",
+    "an object", "a bytearray", "a list", "a dict", "a set", "a tuple"
+  };
+
+  // String locations packed into a long: flavour in bits 62-63, body offset in bits 31-61, length in bits 0-30.
+  private static final int STR_UTF8 = 0;
+  private static final int STR_RAW_UNICODE_ESCAPE = 1;
+  private static final int STR_LATIN1 = 2;
+  private static final int STR_ESCAPED = 3;
+
+  /** Thrown inside the pass to stop it at the first malformed or over-limit finding. */
+  @SuppressWarnings("serial")
+  private static final class Stop extends RuntimeException {
+    Stop() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final Stop STOP_PASS = new Stop();
+
+  private final byte[] buf;
+  private final int start;
+  private final int end;
+  private final Limits limits;
+  private final Set<String> allowedGlobals;
+  private final boolean persistentIds;
+  private final boolean outOfBandBuffers;
+  private final long maxStringBytes;
+  private final long maxExpanded;
+  private final int maxDepth;
+  private final long maxObjects;
+  private final int maxMemo;
+  private final int maxLongBytes;
+
+  private int pos;
+  private int op;
+  private int opPos;
+
+  private byte[] stKind = new byte[64];
+  private long[] stSize = new long[64];
+  private int[] stDepth = new int[64];
+  private int[] stCell = new int[64];
+  private int sp;
+
+  private int[] marks = new int[16];
+  private int nMarks;
+
+  private byte[] cKind = new byte[16];
+  private long[] cSize = new long[16];
+  private int[] cDepth = new int[16];
+  private int nCells;
+
+  private int[] memo = new int[0];
+  private int memoDistinct;
+  private int memoWrites;
+
+  private long objects;
+  private Integer declaredProtocol;
+  private int currentProtocol;
+  private int maxOpcodeProtocol;
+  private PythonVersion globalsMinPython = PythonVersion.PY2_7;
+
+  private List<String> globals;
+  private Set<String> globalsSeen;
+  private List<Finding> findings;
+  private boolean unsafe;
+  private Verdict errorVerdict;
+
+  InspectorPass(PickleInspector inspector, byte[] buf, int start, int end) {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.limits = inspector.limits();
+    this.allowedGlobals = inspector.allowedGlobals();
+    this.persistentIds = inspector.persistentIds();
+    this.outOfBandBuffers = inspector.outOfBandBuffers();
+    this.maxStringBytes = limits.maxStringBytes();
+    this.maxExpanded = limits.maxExpandedSize();
+    this.maxDepth = limits.maxDepth();
+    this.maxObjects = limits.maxObjects();
+    this.maxMemo = limits.maxMemoEntries();
+    // n bytes of two's complement hold at most ceil(8n log10 2) decimal digits.
+    this.maxLongBytes = (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(limits.maxIntDigits() / 2.408239965));
+  }
+
+  PickleReport run() {
+    try {
+      if (end - start > limits.maxPayloadBytes()) {
+        error(Verdict.OVER_LIMIT, "payload-too-large", Finding.NO_OFFSET,
+            "payload of " + (end - start) + " bytes is over the limit of " + limits.maxPayloadBytes() + " bytes");
+      }
+      loop();
+    } catch (Stop stop) {
+      // the first malformed or over-limit finding ended the pass
+    }
+    // Globals decide first: CPython runs REDUCE before it finds a later truncation.
+    Verdict verdict = unsafe ? Verdict.UNSAFE : errorVerdict != null ? errorVerdict : Verdict.VALID;
+    int proto = Math.max(maxOpcodeProtocol, declaredProtocol == null ? 0 : declaredProtocol);
+    PythonVersion min = PythonVersion.oldestLoadingProtocol(Math.min(proto, 5));
+    if (globalsMinPython.compareTo(min) > 0) {
+      min = globalsMinPython;
+    }
+    return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min,
+        globals == null ? List.of() : globals, findings == null ? List.of() : findings);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The loop
+
+  private void loop() {
+    final byte[] b = buf;
+    while (true) {
+      if (pos >= end - start) {
+        if (pos == 0) {
+          malformed("missing-stop", 0, "pickle is empty: no opcode, no STOP");
+        }
+        malformed("missing-stop", pos, "pickle ends at offset " + pos + " without STOP");
+      }
+      opPos = pos;
+      op = b[start + pos] & 0xFF;
+      pos++;
+      int proto = Opcodes.protocolOf(op);
+      if (proto < 0) {
+        malformed("unknown-opcode", opPos,
+            "unknown opcode " + hexByte(op) + " at offset " + opPos);
+      }
+      if (proto > maxOpcodeProtocol) {
+        maxOpcodeProtocol = proto;
+      }
+      switch (op) {
+        case MARK:
+          if (nMarks >= maxDepth) {
+            overLimit("too-deep", "MARK at offset " + opPos + " opens mark " + (nMarks + 1)
+                + " but the nesting limit is " + maxDepth);
+          }
+          if (nMarks == marks.length) {
+            marks = Arrays.copyOf(marks, nMarks * 2);
+          }
+          marks[nMarks++] = sp;
+          break;
+        case STOP:
+          doStop();
+          return;
+        case POP:
+          if (sp > base()) {
+            sp--;
+          } else if (nMarks > 0) {
+            nMarks--;
+          } else {
+            underflow(1);
+          }
+          break;
+        case POP_MARK:
+          sp = popMark();
+          break;
+        case DUP:
+          need(1);
+          push(stKind[sp - 1], stSize[sp - 1], stDepth[sp - 1], stCell[sp - 1]);
+          break;
+        case FLOAT:
+          doFloat();
+          break;
+        case INT:
+          doInt();
+          break;
+        case BININT:
+          fixed(4);
+          pushNew(K_INT);
+          break;
+        case BININT1:
+          fixed(1);
+          pushNew(K_INT);
+          break;
+        case BININT2:
+          fixed(2);
+          pushNew(K_INT);
+          break;
+        case LONG:
+          doLong();
+          break;
+        case LONG1:
+          doLongBinary(u8(fixed(1)));
+          break;
+        case LONG4: {
+          int n = s32(fixed(4));
+          if (n < 0) {
+            malformed("bad-length", opPos, "LONG4 at offset " + opPos + " has a negative byte count " + n);
+          }
+          doLongBinary(n);
+          break;
+        }
+        case NONE:
+          pushNew(K_NONE);
+          break;
+        case NEWTRUE:
+        case NEWFALSE:
+          pushNew(K_BOOL);
+          break;
+        case STRING:
+          doString();
+          break;
+        case BINSTRING:
+          counted(u32(fixed(4)), K_PYSTR, STR_LATIN1);
+          break;
+        case SHORT_BINSTRING:
+          counted(u8(fixed(1)), K_PYSTR, STR_LATIN1);
+          break;
+        case BINBYTES:
+          counted(u32(fixed(4)), K_BYTES, -1);
+          break;
+        case SHORT_BINBYTES:
+          counted(u8(fixed(1)), K_BYTES, -1);
+          break;
+        case BINBYTES8:
+          counted(u64(fixed(8)), K_BYTES, -1);
+          break;
+        case BYTEARRAY8:
+          counted(u64(fixed(8)), K_BYTEARRAY, -1);
+          break;
+        case UNICODE:
+          doUnicode();
+          break;
+        case BINUNICODE:
+          counted(u32(fixed(4)), K_STR, STR_UTF8);
+          break;
+        case SHORT_BINUNICODE:
+          counted(u8(fixed(1)), K_STR, STR_UTF8);
+          break;
+        case BINUNICODE8:
+          counted(u64(fixed(8)), K_STR, STR_UTF8);
+          break;
+        case BINFLOAT:
+          fixed(8);
+          pushNew(K_FLOAT);
+          break;
+        case EMPTY_LIST:
+          pushContainer(K_LIST);
+          break;
+        case EMPTY_TUPLE:
+          pushContainer(K_TUPLE);
+          break;
+        case EMPTY_DICT:
+          pushContainer(K_DICT);
+          break;
+        case EMPTY_SET:
+          pushContainer(K_SET);
+          break;
+        case APPEND:
+          need(2);
+          requireKind(sp - 2, K_LIST, "appends to");
+          addChildren(sp - 2, sp - 1, sp);
+          sp--;
+          break;
+        case APPENDS: {
+          int m = popMarkWithTarget();
+          requireKind(m - 1, K_LIST, "appends to");
+          addChildren(m - 1, m, sp);
+          sp = m;
+          break;
+        }
+        case LIST:
+          collect(popMark(), K_LIST);
+          break;
+        case TUPLE:
+          collect(popMark(), K_TUPLE);
+          break;
+        case TUPLE1:
+          need(1);
+          collect(sp - 1, K_TUPLE);
+          break;
+        case TUPLE2:
+          need(2);
+          collect(sp - 2, K_TUPLE);
+          break;
+        case TUPLE3:
+          need(3);
+          collect(sp - 3, K_TUPLE);
+          break;
+        case DICT: {
+          int m = popMark();
+          pairs(m);
+          collect(m, K_DICT);
+          break;
+        }
+        case SETITEM:
+          need(3);
+          requireKind(sp - 3, K_DICT, "sets an item of");
+          hashable(sp - 2);
+          addChildren(sp - 3, sp - 2, sp);
+          sp -= 2;
+          break;
+        case SETITEMS: {
+          int m = popMarkWithTarget();
+          pairs(m);
+          requireKind(m - 1, K_DICT, "sets items of");
+          addChildren(m - 1, m, sp);
+          sp = m;
+          break;
+        }
+        case ADDITEMS: {
+          int m = popMarkWithTarget();
+          requireKind(m - 1, K_SET, "adds items to");
+          for (int i = m; i < sp; i++) {
+            hashable(i);
+          }
+          addChildren(m - 1, m, sp);
+          sp = m;
+          break;
+        }
+        case FROZENSET: {
+          int m = popMark();
+          for (int i = m; i < sp; i++) {
+            hashable(i);
+          }
+          collect(m, K_FROZENSET);
+          break;
+        }
+        case GET:
+          getMemo(parseMemoIndex(line(), false));
+          break;
+        case BINGET:
+          getMemo(u8(fixed(1)));
+          break;
+        case LONG_BINGET:
+          getMemo(u32(fixed(4)));
+          break;
+        case PUT: {
+          long idx = parseMemoIndex(line(), true);
+          need(1);
+          putMemo(idx);
+          break;
+        }
+        case BINPUT: {
+          long idx = u8(fixed(1));
+          need(1);
+          putMemo(idx);
+          break;
+        }
+        case LONG_BINPUT: {
+          long idx = u32(fixed(4));
+          need(1);
+          putMemo(idx);
+          break;
+        }
+        case MEMOIZE:
+          need(1);
+          putMemo(memoDistinct);
+          break;
+        case GLOBAL:
+          doGlobal();
+          pushNew(K_OBJ);
+          break;
+        case STACK_GLOBAL:
+          need(2);
+          doStackGlobal();
+          sp -= 2;
+          pushNew(K_OBJ);
+          break;
+        case INST: {
+          int m = popMark();
+          doGlobal();
+          call(m);
+          break;
+        }
+        case OBJ: {
+          int m = popMark();
+          if (sp - m < 1) {
+            malformed("stack-underflow", opPos, "OBJ at offset " + opPos + " finds no class after the MARK");
+          }
+          requireKind(m, K_OBJ, "instantiates");
+          call(m);
+          break;
+        }
+        case REDUCE:
+          need(2);
+          requireKind(sp - 2, K_OBJ, "calls");
+          requireTuple(sp - 1, "as arguments");
+          call(sp - 2);
+          break;
+        case BUILD:
+          need(2);
+          requireKind(sp - 2, K_OBJ, "sets the state of");
+          addChildren(sp - 2, sp - 1, sp);
+          sp--;
+          break;
+        case NEWOBJ:
+          need(2);
+          requireKind(sp - 2, K_OBJ, "instantiates");
+          requireTuple(sp - 1, "as arguments");
+          call(sp - 2);
+          break;
+        case NEWOBJ_EX:
+          need(3);
+          requireKind(sp - 3, K_OBJ, "instantiates");
+          requireTuple(sp - 2, "as arguments");
+          requireKind(sp - 1, K_DICT, "takes keyword arguments from");
+          call(sp - 3);
+          break;
+        case PROTO: {
+          int v = u8(fixed(1));
+          if (v > 5) {
+            malformed("bad-protocol", opPos, "PROTO at offset " + opPos + " declares unsupported protocol " + v);
+          }
+          if (declaredProtocol == null) {
+            declaredProtocol = v;
+          }
+          currentProtocol = v;
+          break;
+        }
+        case FRAME: {
+          long n = u64(fixed(8));
+          long remain = remaining();
+          if (n < 0 || n > remain) {
+            malformed("truncated", opPos, "FRAME at offset " + opPos + " claims " + Long.toUnsignedString(n)
+                + " bytes but " + plural(remain, "remains", "remain"));
+          }
+          break;
+        }
+        case EXT1:
+          ext(u8(fixed(1)));
+          break;
+        case EXT2:
+          ext(u16(fixed(2)));
+          break;
+        case EXT4:
+          ext(s32(fixed(4)));
+          break;
+        case PERSID: {
+          if (!persistentIds) {
+            malformed("persistent-id-unsupported", opPos, "PERSID at offset " + opPos
+                + " needs a persistent-id handler; enable persistentIds(true) to accept it");
+          }
+          int lineEnd = line();
+          for (int i = start + pos; i < start + lineEnd; i++) {
+            if (b[i] < 0) {
+              malformed("bad-string-literal", opPos, "PERSID at offset " + opPos
+                  + " has a non-ASCII byte " + hexByte(b[i] & 0xFF) + " at offset " + (i - start));
+            }
+          }
+          pos = lineEnd + 1;
+          pushNew(K_OBJ);
+          break;
+        }
+        case BINPERSID:
+          if (!persistentIds) {
+            malformed("persistent-id-unsupported", opPos, "BINPERSID at offset " + opPos
+                + " needs a persistent-id handler; enable persistentIds(true) to accept it");
+          }
+          need(1);
+          sp--;
+          pushNew(K_OBJ);
+          break;
+        case NEXT_BUFFER:
+          buffers();
+          pushNew(K_OBJ);
+          break;
+        case READONLY_BUFFER:
+          buffers();
+          need(1);
+          break;
+        default:
+          throw new AssertionError("opcode without a case: " + op);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Opcodes with more to check
+
+  private void doStop() {
+    if (nMarks > 0) {
+      malformed("mark-misuse", opPos, "STOP at offset " + opPos + " finds the MARK pushed before stack item "
+          + marks[nMarks - 1] + " still open");
+    }
+    if (sp == 0) {
+      malformed("stack-underflow", opPos, "STOP at offset " + opPos + " finds an empty stack");
+    }
+    if (sp > 1) {
+      malformed("bad-stop-stack", opPos, "STOP at offset " + opPos + " leaves " + sp
+          + " items on the stack; a pickle must leave exactly 1");
+    }
+    int rest = end - start - pos;
+    if (rest > 0) {
+      finding("trailing-bytes", Severity.WARNING, pos, rest + " bytes after STOP at offset " + opPos
+          + " (from offset " + pos + ") are ignored by the unpickler");
+    }
+  }
+
+  private void doInt() {
+    int lineEnd = line();
+    int s = start + pos;
+    int e = start + lineEnd;
+    int len = e - s;
+    if (len == 2 && buf[s] == '0' && (buf[s + 1] == '0' || buf[s + 1] == '1')) {
+      pos = lineEnd + 1;
+      pushNew(K_BOOL);
+      return;
+    }
+    int digits = decimalDigits(s, e, false);
+    if (digits < 0) {
+      malformed("bad-int-literal", opPos, "INT at offset " + opPos + " has a bad literal " + quoteLine(s, e));
+    }
+    tooManyDigits(digits);
+    pos = lineEnd + 1;
+    pushNew(K_INT);
+  }
+
+  private void doLong() {
+    int lineEnd = line();
+    int s = start + pos;
+    int e = start + lineEnd;
+    if (e > s && buf[e - 1] == 'L') {
+      e--;
+    }
+    int digits = decimalDigits(s, e, true);
+    if (digits < 0) {
+      malformed("bad-int-literal", opPos, "LONG at offset " + opPos + " has a bad literal "
+          + quoteLine(s, start + lineEnd));
+    }
+    tooManyDigits(digits);
+    pos = lineEnd + 1;
+    pushNew(K_INT);
+  }
+
+  private void tooManyDigits(int digits) {
+    if (digits > limits.maxIntDigits()) {
+      overLimit("int-too-long", Opcodes.nameOf(op) + " at offset " + opPos + " has " + digits
+          + " digits but the limit is " + limits.maxIntDigits());
+    }
+  }
+
+  /**
+   * Counts the digits of {@code [+-]?digits}: no leading zeros unless {@code zerosOk} allows all-zero runs (as
+   * PyLong_FromString does), and "0" always. Returns -1 for anything else.
+   */
+  private int decimalDigits(int s, int e, boolean zerosOk) {
+    int i = s;
+    if (i < e && (buf[i] == '-' || buf[i] == '+')) {
+      i++;
+    }
+    int digits = e - i;
+    if (digits == 0) {
+      return -1;
+    }
+    boolean allZero = true;
+    for (int j = i; j < e; j++) {
+      byte c = buf[j];
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      if (c != '0') {
+        allZero = false;
+      }
+    }
+    if (digits > 1 && buf[i] == '0' && !(zerosOk && allZero)) {
+      return -1;
+    }
+    return digits;
+  }
+
+  private void doLongBinary(int n) {
+    long remain = remaining();
+    if (n > remain) {
+      truncatedCount(n, remain);
+    }
+    if (n > maxLongBytes) {
+      overLimit("int-too-long", Opcodes.nameOf(op) + " at offset " + opPos + " has " + n
+          + " bytes, more than the " + maxLongBytes + " bytes that fit in " + limits.maxIntDigits() + " digits");
+    }
+    pos += n;
+    pushNew(K_INT);
+  }
+
+  private void doFloat() {
+    int lineEnd = line();
+    int s = start + pos;
+    int e = start + lineEnd;
+    if (!floatSyntax(s, e)) {
+      malformed("bad-float-literal", opPos, "FLOAT at offset " + opPos + " has a bad literal " + quoteLine(s, e));
+    }
+    if (e - s > 400 || hasExponentOrManyDigits(s, e)) {
+      String text = new String(buf, s, e - s, StandardCharsets.US_ASCII);
+      double d = Double.parseDouble(text);
+      if (Double.isInfinite(d) && !text.toLowerCase(java.util.Locale.ROOT).contains("inf")) {
+        malformed("bad-float-literal", opPos, "FLOAT at offset " + opPos + " overflows: " + quoteLine(s, e));
+      }
+    }
+    pos = lineEnd + 1;
+    pushNew(K_FLOAT);
+  }
+
+  private boolean hasExponentOrManyDigits(int s, int e) {
+    if (e - s > 300) {
+      return true;
+    }
+    for (int i = s; i < e; i++) {
+      if (buf[i] == 'e' || buf[i] == 'E') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code [+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?} or {@code [+-]?(inf|infinity|nan)}. */
+  private boolean floatSyntax(int s, int e) {
+    int i = s;
+    if (i < e && (buf[i] == '-' || buf[i] == '+')) {
+      i++;
+    }
+    if (matchesIgnoreCase(i, e, "inf") || matchesIgnoreCase(i, e, "infinity") || matchesIgnoreCase(i, e, "nan")) {
+      return true;
+    }
+    int intDigits = 0;
+    while (i < e && buf[i] >= '0' && buf[i] <= '9') {
+      i++;
+      intDigits++;
+    }
+    int fracDigits = 0;
+    if (i < e && buf[i] == '.') {
+      i++;
+      while (i < e && buf[i] >= '0' && buf[i] <= '9') {
+        i++;
+        fracDigits++;
+      }
+    }
+    if (intDigits + fracDigits == 0) {
+      return false;
+    }
+    if (i < e && (buf[i] == 'e' || buf[i] == 'E')) {
+      i++;
+      if (i < e && (buf[i] == '-' || buf[i] == '+')) {
+        i++;
+      }
+      int expDigits = 0;
+      while (i < e && buf[i] >= '0' && buf[i] <= '9') {
+        i++;
+        expDigits++;
+      }
+      if (expDigits == 0) {
+        return false;
+      }
+    }
+    return i == e;
+  }
+
+  private boolean matchesIgnoreCase(int s, int e, String word) {
+    if (e - s != word.length()) {
+      return false;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      if (Character.toLowerCase((char) buf[s + i]) != word.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void doString() {
+    int lineEnd = line();
+    int s = start + pos;
+    int e = start + lineEnd;
+    int len = e - s;
+    if (len < 2 || buf[s] != buf[e - 1] || (buf[s] != '\'' && buf[s] != '"')) {
+      malformed("bad-string-literal", opPos, "STRING at offset " + opPos + " has an argument that is not quoted: "
+          + quoteLine(s, e));
+    }
+    checkStringLength(len - 2L);
+    for (int i = s + 1; i < e - 1; i++) {
+      if (buf[i] != '\\') {
+        continue;
+      }
+      if (i + 1 >= e - 1) {
+        malformed("bad-string-literal", opPos, "STRING at offset " + opPos + " ends with a lone backslash: "
+            + quoteLine(s, e));
+      }
+      byte c = buf[++i];
+      if (c == 'x') {
+        if (i + 2 >= e - 1 || hex(buf[i + 1]) < 0 || hex(buf[i + 2]) < 0) {
+          malformed("bad-string-literal", opPos, "STRING at offset " + opPos + " has a bad \\x escape at offset "
+              + (i - 1 - start) + ": " + quoteLine(s, e));
+        }
+        i += 2;
+      }
+    }
+    pos = lineEnd + 1;
+    pushString(K_PYSTR, STR_ESCAPED, s + 1 - start, len - 2);
+  }
+
+  private void doUnicode() {
+    int lineEnd = line();
+    int s = start + pos;
+    int e = start + lineEnd;
+    checkStringLength(e - s);
+    int i = s;
+    while (i < e) {
+      if (buf[i] != '\\') {
+        i++;
+        continue;
+      }
+      int run = 0;
+      while (i < e && buf[i] == '\\') {
+        run++;
+        i++;
+      }
+      if ((run & 1) == 1 && i < e && (buf[i] == 'u' || buf[i] == 'U')) {
+        int count = buf[i] == 'u' ? 4 : 8;
+        long cp = 0;
+        for (int k = 1; k <= count; k++) {
+          int h = i + k < e ? hex(buf[i + k]) : -1;
+          if (h < 0) {
+            malformed("bad-string-literal", opPos, "UNICODE at offset " + opPos + " has a truncated \\"
+                + (char) buf[i] + " escape at offset " + (i - 1 - start));
+          }
+          cp = cp * 16 + h;
+        }
+        if (cp > 0x10FFFF) {
+          malformed("bad-string-literal", opPos, "UNICODE at offset " + opPos + " has escape \\U"
+              + Long.toHexString(cp) + " beyond U+10FFFF at offset " + (i - 1 - start));
+        }
+        i += count + 1;
+      }
+    }
+    pos = lineEnd + 1;
+    pushString(K_STR, STR_RAW_UNICODE_ESCAPE, s - start, e - s);
+  }
+
+  /** A string, bytes or bytearray whose length was just read: {@code flavour} -1 for bytes. */
+  private void counted(long n, byte kind, int flavour) {
+    long remain = remaining();
+    if (n < 0 || n > remain) {
+      truncatedCount(n, remain);
+    }
+    checkStringLength(n);
+    int body = pos;
+    if (flavour == STR_UTF8) {
+      int bad = InspectorText.firstInvalidUtf8(buf, start + body, start + body + (int) n, true);
+      if (bad >= 0) {
+        malformed("bad-utf8", opPos, Opcodes.nameOf(op) + " at offset " + opPos
+            + " has malformed UTF-8 at offset " + (bad - start) + " (byte " + hexByte(buf[bad] & 0xFF) + ")");
+      }
+    }
+    pos += (int) n;
+    if (flavour < 0) {
+      pushNew(kind);
+    } else {
+      pushString(kind, flavour, body, (int) n);
+    }
+  }
+
+  private void checkStringLength(long n) {
+    if (n > maxStringBytes) {
+      overLimit("length-over-limit", Opcodes.nameOf(op) + " at offset " + opPos + " has " + n
+          + " bytes but the limit is " + maxStringBytes);
+    }
+  }
+
+  private void truncatedCount(long n, long remain) {
+    malformed("truncated", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " claims "
+        + Long.toUnsignedString(n) + " bytes but " + plural(remain, "remains", "remain"));
+  }
+
+  private void ext(int code) {
+    malformed("ext-unsupported", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " uses extension code "
+        + code + " but no extension registry is configured");
+  }
+
+  private void buffers() {
+    if (!outOfBandBuffers) {
+      malformed("buffer-unsupported", opPos, Opcodes.nameOf(op) + " at offset " + opPos
+          + " refers to an out-of-band buffer; enable outOfBandBuffers(true) to accept it");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Globals
+
+  private void doGlobal() {
+    int moduleEnd = line();
+    if (moduleEnd == pos) {
+      malformed("truncated", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " has an empty module name");
+    }
+    int ms = pos;
+    pos = moduleEnd + 1;
+    int nameEnd = line();
+    if (nameEnd == pos) {
+      malformed("truncated", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " has an empty global name");
+    }
+    int ns = pos;
+    pos = nameEnd + 1;
+    String module = utf8Name(ms, moduleEnd);
+    String name = utf8Name(ns, nameEnd);
+    referenceGlobal(module, name);
+  }
+
+  private String utf8Name(int s, int e) {
+    int bad = InspectorText.firstInvalidUtf8(buf, start + s, start + e, false);
+    if (bad >= 0) {
+      malformed("bad-utf8", opPos, Opcodes.nameOf(op) + " at offset " + opPos
+          + " has malformed UTF-8 at offset " + (bad - start) + " (byte " + hexByte(buf[bad] & 0xFF) + ")");
+    }
+    return new String(buf, start + s, e - s, StandardCharsets.UTF_8);
+  }
+
+  private void doStackGlobal() {
+    String module = stringValue(sp - 2, "module");
+    String name = module == null ? null : stringValue(sp - 1, "name");
+    if (name != null) {
+      referenceGlobal(module, name);
+    }
+  }
+
+  /** The text of a str constant on the stack, or null after an unresolved-global finding. */
+  private String stringValue(int i, String what) {
+    int c = stCell[i];
+    byte kind = c >= 0 ? cKind[c] : stKind[i];
+    long loc = c >= 0 ? cSize[c] : stSize[i];
+    if (kind != K_STR && kind != K_PYSTR) {
+      unresolved("takes its " + what + " from " + KIND_NAMES[kind] + ", not a string constant");
+      return null;
+    }
+    int flavour = (int) (loc >>> 62);
+    int off = (int) ((loc >>> 31) & 0x7FFFFFFF);
+    int len = (int) (loc & 0x7FFFFFFF);
+    switch (flavour) {
+      case STR_UTF8:
+        return new String(buf, start + off, len, StandardCharsets.UTF_8);
+      case STR_LATIN1:
+        return new String(buf, start + off, len, StandardCharsets.ISO_8859_1);
+      case STR_RAW_UNICODE_ESCAPE:
+        return InspectorText.decodeRawUnicodeEscape(buf, start + off, start + off + len);
+      default:
+        unresolved("takes its " + what + " from a STRING literal with escapes the inspector does not resolve");
+        return null;
+    }
+  }
+
+  private void unresolved(String why) {
+    unsafe = true;
+    finding("unresolved-global", Severity.ERROR, opPos, "STACK_GLOBAL at offset " + opPos + " " + why);
+  }
+
+  private void referenceGlobal(String module, String name) {
+    String qualified = module + "." + name;
+    if (globalsSeen == null) {
+      globalsSeen = new HashSet<>();
+      globals = new ArrayList<>();
+    }
+    if (!globalsSeen.add(qualified)) {
+      return;
+    }
+    globals.add(qualified);
+    PythonVersion needs = GlobalPolicy.minPython(module, name);
+    if (needs.compareTo(globalsMinPython) > 0) {
+      globalsMinPython = needs;
+    }
+    String danger = GlobalPolicy.dangerReason(module, name);
+    String opName = Opcodes.nameOf(op);
+    if (danger != null) {
+      unsafe = true;
+      finding("dangerous-global", Severity.ERROR, opPos, opName + " at offset " + opPos + " references "
+          + qualified + ", which can run code or do I/O when loaded (" + danger + ")");
+    } else if (!GlobalPolicy.allowed(module, name, currentProtocol, allowedGlobals)) {
+      unsafe = true;
+      finding("unknown-global", Severity.ERROR, opPos, opName + " at offset " + opPos + " references "
+          + qualified + ", which is not on the allowlist; allow it with allowGlobal(\"" + qualified + "\")");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Memo
+
+  private long parseMemoIndex(int lineEnd, boolean put) {
+    int s = start + pos;
+    int e = start + lineEnd;
+    int i = s;
+    boolean negative = false;
+    if (i < e && buf[i] == '-') {
+      negative = true;
+      i++;
+    }
+    if (i == e) {
+      malformed(e == s ? "truncated" : "bad-int-literal", opPos, Opcodes.nameOf(op) + " at offset " + opPos
+          + " has " + (e == s ? "an empty" : "a bad") + " memo index " + quoteLine(s, e));
+    }
+    long v = 0;
+    for (int j = i; j < e; j++) {
+      byte c = buf[j];
+      if (c < '0' || c > '9') {
+        malformed("bad-int-literal", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " has a bad memo index "
+            + quoteLine(s, e));
+      }
+      if (v < Integer.MAX_VALUE) {
+        v = v * 10 + (c - '0');
+      }
+    }
+    if (negative && v != 0) {
+      if (put) {
+        malformed("negative-put", opPos, "PUT at offset " + opPos + " has a negative memo index "
+            + quoteLine(s, e));
+      }
+      v = -1;
+    }
+    pos = lineEnd + 1;
+    return v;
+  }
+
+  private void getMemo(long idx) {
+    int cell = idx >= 0 && idx < memo.length ? memo[(int) idx] : -1;
+    if (cell < 0) {
+      malformed("memo-missing", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " reads memo index " + idx
+          + ", which was never PUT");
+    }
+    push(cKind[cell], cSize[cell], cDepth[cell], cell);
+  }
+
+  private void putMemo(long idx) {
+    if (idx >= maxMemo) {
+      overLimit("too-many-memo-entries", Opcodes.nameOf(op) + " at offset " + opPos + " uses memo index " + idx
+          + " but at most " + maxMemo + " memo entries are allowed");
+    }
+    if (++memoWrites > maxMemo) {
+      overLimit("too-many-memo-entries", Opcodes.nameOf(op) + " at offset " + opPos + " writes memo entry "
+          + memoWrites + " but at most " + maxMemo + " are allowed");
+    }
+    int i = (int) idx;
+    if (i >= memo.length) {
+      int n = (int) Math.min(maxMemo, Math.max(i + 1L, Math.max(16L, memo.length * 2L)));
+      int old = memo.length;
+      memo = Arrays.copyOf(memo, n);
+      Arrays.fill(memo, old, n, -1);
+    }
+    int top = sp - 1;
+    int cell = stCell[top];
+    if (cell < 0) {
+      if (nCells == cKind.length) {
+        int n = nCells * 2;
+        cKind = Arrays.copyOf(cKind, n);
+        cSize = Arrays.copyOf(cSize, n);
+        cDepth = Arrays.copyOf(cDepth, n);
+      }
+      cell = nCells++;
+      cKind[cell] = stKind[top];
+      cSize[cell] = stSize[top];
+      cDepth[cell] = stDepth[top];
+      stCell[top] = cell;
+    }
+    if (memo[i] < 0) {
+      memoDistinct++;
+    }
+    memo[i] = cell;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Stack
+
+  private int base() {
+    return nMarks > 0 ? marks[nMarks - 1] : 0;
+  }
+
+  private void need(int n) {
+    if (sp - base() < n) {
+      underflow(n);
+    }
+  }
+
+  private void underflow(int n) {
+    int have = sp - base();
+    malformed("stack-underflow", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " needs " + n
+        + (n == 1 ? " stack item" : " stack items") + " but finds " + have
+        + (nMarks > 0 ? " above the MARK" : ""));
+  }
+
+  private int popMark() {
+    if (nMarks == 0) {
+      malformed("mark-misuse", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " finds no MARK");
+    }
+    return marks[--nMarks];
+  }
+
+  /** Pops the mark of APPENDS, SETITEMS or ADDITEMS, which need their container just below it. */
+  private int popMarkWithTarget() {
+    int m = popMark();
+    if (m <= base()) {
+      malformed("stack-underflow", opPos, Opcodes.nameOf(op) + " at offset " + opPos
+          + " finds no container below its MARK");
+    }
+    return m;
+  }
+
+  private void pairs(int m) {
+    if (((sp - m) & 1) != 0) {
+      malformed("odd-items", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " has an odd number of items ("
+          + (sp - m) + ") after the MARK");
+    }
+    for (int i = m; i < sp; i += 2) {
+      hashable(i);
+    }
+  }
+
+  private byte kindAt(int i) {
+    int c = stCell[i];
+    return c >= 0 ? cKind[c] : stKind[i];
+  }
+
+  private long sizeAt(int i) {
+    int c = stCell[i];
+    byte k = c >= 0 ? cKind[c] : stKind[i];
+    if (k == K_STR || k == K_PYSTR) {
+      return 1;
+    }
+    return c >= 0 ? cSize[c] : stSize[i];
+  }
+
+  private int depthAt(int i) {
+    int c = stCell[i];
+    return c >= 0 ? cDepth[c] : stDepth[i];
+  }
+
+  private void requireKind(int i, byte kind, String verb) {
+    byte k = kindAt(i);
+    if (k != kind && k != K_OBJ) {
+      malformed("type-mismatch", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " " + verb + " "
+          + KIND_NAMES[k] + ", not " + KIND_NAMES[kind]);
+    }
+  }
+
+  private void requireTuple(int i, String role) {
+    byte k = kindAt(i);
+    if (k != K_TUPLE && k != K_TUPLE_UNHASHABLE && k != K_OBJ) {
+      malformed("type-mismatch", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " takes " + KIND_NAMES[k]
+          + " " + role + ", not a tuple");
+    }
+  }
+
+  private void hashable(int i) {
+    if (kindAt(i) > K_OBJ) {
+      malformed("type-mismatch", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " uses "
+          + KIND_NAMES[kindAt(i)] + ", which is unhashable, as a key or set element");
+    }
+  }
+
+  /** Adds the items in [from, to) to the container at {@code target}: its size and depth grow. */
+  private void addChildren(int target, int from, int to) {
+    long add = 0;
+    int deepest = -1;
+    for (int i = from; i < to; i++) {
+      add += sizeAt(i);
+      deepest = Math.max(deepest, depthAt(i));
+      if (add > maxExpanded) {
+        break;
+      }
+    }
+    if (deepest < 0) {
+      return;
+    }
+    int c = stCell[target];
+    long size = (c >= 0 ? cSize[c] : stSize[target]) + add;
+    int depth = Math.max(c >= 0 ? cDepth[c] : stDepth[target], deepest + 1);
+    checkSizeAndDepth(size, depth);
+    if (c >= 0) {
+      cSize[c] = size;
+      cDepth[c] = depth;
+    } else {
+      stSize[target] = size;
+      stDepth[target] = depth;
+    }
+  }
+
+  /** Replaces the items in [m, sp) with one new container of {@code kind}. */
+  private void collect(int m, byte kind) {
+    long size = 1;
+    int depth = 1;
+    boolean unhashable = false;
+    for (int i = m; i < sp; i++) {
+      size += sizeAt(i);
+      depth = Math.max(depth, depthAt(i) + 1);
+      if (kindAt(i) > K_OBJ) {
+        unhashable = true;
+      }
+      if (size > maxExpanded) {
+        break;
+      }
+    }
+    checkSizeAndDepth(size, depth);
+    sp = m;
+    countObject();
+    push(kind == K_TUPLE && unhashable ? K_TUPLE_UNHASHABLE : kind, size, depth, -1);
+  }
+
+  /** Replaces the items in [m, sp) (a callable and its arguments) with the object the call returns. */
+  private void call(int m) {
+    long size = 1;
+    int depth = 0;
+    for (int i = m; i < sp; i++) {
+      size += sizeAt(i);
+      depth = Math.max(depth, depthAt(i) + 1);
+      if (size > maxExpanded) {
+        break;
+      }
+    }
+    checkSizeAndDepth(size, depth);
+    sp = m;
+    countObject();
+    push(K_OBJ, size, depth, -1);
+  }
+
+  private void checkSizeAndDepth(long size, int depth) {
+    if (size > maxExpanded) {
+      overLimit("expanded-size-over-limit", Opcodes.nameOf(op) + " at offset " + opPos
+          + " builds a value of more than " + maxExpanded + " elements once shared references are expanded");
+    }
+    if (depth > maxDepth) {
+      overLimit("too-deep", Opcodes.nameOf(op) + " at offset " + opPos + " nests containers " + depth
+          + " deep but the limit is " + maxDepth);
+    }
+  }
+
+  private void countObject() {
+    if (++objects > maxObjects) {
+      overLimit("too-many-objects", Opcodes.nameOf(op) + " at offset " + opPos + " creates object " + objects
+          + " but the limit is " + maxObjects);
+    }
+  }
+
+  private void pushNew(byte kind) {
+    countObject();
+    push(kind, 1, 0, -1);
+  }
+
+  /** An empty container: one level of nesting. */
+  private void pushContainer(byte kind) {
+    countObject();
+    push(kind, 1, 1, -1);
+  }
+
+  private void pushString(byte kind, int flavour, int off, int len) {
+    countObject();
+    long loc = ((long) flavour << 62) | ((long) off << 31) | (len & 0x7FFFFFFFL);
+    push(kind, loc, 0, -1);
+  }
+
+  private void push(byte kind, long size, int depth, int cell) {
+    if (sp == stKind.length) {
+      if (sp >= maxObjects) {
+        overLimit("too-many-objects", Opcodes.nameOf(op) + " at offset " + opPos + " grows the stack past "
+            + maxObjects + " items");
+      }
+      int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.min(maxObjects + 1, sp * 2L));
+      stKind = Arrays.copyOf(stKind, n);
+      stSize = Arrays.copyOf(stSize, n);
+      stDepth = Arrays.copyOf(stDepth, n);
+      stCell = Arrays.copyOf(stCell, n);
+    }
+    stKind[sp] = kind;
+    stSize[sp] = size;
+    stDepth[sp] = depth;
+    stCell[sp] = cell;
+    sp++;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Reading arguments
+
+  private long remaining() {
+    return end - start - pos;
+  }
+
+  /** Checks that {@code n} argument bytes follow, returns their position in buf and skips them. */
+  private int fixed(int n) {
+    int remain = end - start - pos;
+    if (remain < n) {
+      malformed("truncated", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " needs "
+          + plural(n, "argument byte", "argument bytes") + " but " + plural(remain, "remains", "remain"));
+    }
+    int at = start + pos;
+    pos += n;
+    return at;
+  }
+
+  /** The relative offset of the newline ending the argument line at pos. */
+  private int line() {
+    int e = end;
+    byte[] b = buf;
+    for (int i = start + pos; i < e; i++) {
+      if (b[i] == '\n') {
+        return i - start;
+      }
+    }
+    malformed("truncated", opPos, Opcodes.nameOf(op) + " at offset " + opPos
+        + " has no newline-terminated argument (" + plural(end - start - pos, "byte remains", "bytes remain") + ")");
+    return -1;
+  }
+
+  private int u8(int at) {
+    return buf[at] & 0xFF;
+  }
+
+  private int u16(int at) {
+    return (buf[at] & 0xFF) | (buf[at + 1] & 0xFF) << 8;
+  }
+
+  private int s32(int at) {
+    return (buf[at] & 0xFF) | (buf[at + 1] & 0xFF) << 8 | (buf[at + 2] & 0xFF) << 16 | buf[at + 3] << 24;
+  }
+
+  private long u32(int at) {
+    return s32(at) & 0xFFFFFFFFL;
+  }
+
+  /** Eight little-endian bytes; values of 2^63 or more come back negative. */
+  private long u64(int at) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = (v << 8) | (buf[at + i] & 0xFF);
+    }
+    return v;
+  }
+
+  private static int hex(byte c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  private static String plural(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
+  }
+
+  private static String hexByte(int v) {
+    return String.format("0x%02x", v);
+  }
+
+  /** A short printable rendering of buf[s, e) for messages. */
+  private String quoteLine(int s, int e) {
+    StringBuilder sb = new StringBuilder("'");
+    int stop = Math.min(e, s + 40);
+    for (int i = s; i < stop; i++) {
+      int c = buf[i] & 0xFF;
+      if (c == '\\' || c == '\'') {
+        sb.append('\\').append((char) c);
+      } else if (c >= 0x20 && c < 0x7F) {
+        sb.append((char) c);
+      } else {
+        sb.append(String.format("\\x%02x", c));
+      }
+    }
+    if (stop < e) {
+      sb.append("...");
+    }
+    return sb.append('\'').toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Findings
+
+  private void finding(String code, Severity severity, long offset, String message) {
+    if (findings == null) {
+      findings = new ArrayList<>();
+    }
+    findings.add(new Finding(code, severity, offset, message));
+  }
+
+  private void malformed(String code, long offset, String message) {
+    error(Verdict.MALFORMED, code, offset, message);
+  }
+
+  private void overLimit(String code, String message) {
+    error(Verdict.OVER_LIMIT, code, opPos, message);
+  }
+
+  private void error(Verdict verdict, String code, long offset, String message) {
+    errorVerdict = verdict;
+    finding(code, Severity.ERROR, offset, message);
+    throw STOP_PASS;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.cachecompat.pickle;
+
+/** Allocation-free text checks for the inspector: UTF-8 validation and raw-unicode-escape decoding. */
+final class InspectorText {
+  private InspectorText() {}
+
+  /**
+   * The index of the first byte of a malformed UTF-8 sequence in {@code b[s, e)}, or -1 when it is all valid.
+   *
+   * @param surrogatePass accept encoded lone surrogates (ED A0 80 to ED BF BF), as CPython's pickle decodes with
+   *     the "surrogatepass" handler
+   */
+  static int firstInvalidUtf8(byte[] b, int s, int e, boolean surrogatePass) {
+    int i = s;
+    while (i < e) {
+      int c = b[i];
+      if (c >= 0) {
+        i++;
+        continue;
+      }
+      c &= 0xFF;
+      int need;
+      int lo = 0x80;
+      int hi = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+      } else if (c == 0xE0) {
+        need = 2;
+        lo = 0xA0;
+      } else if (c == 0xED) {
+        need = 2;
+        hi = surrogatePass ? 0xBF : 0x9F;
+      } else if (c >= 0xE1 && c <= 0xEF) {
+        need = 2;
+      } else if (c == 0xF0) {
+        need = 3;
+        lo = 0x90;
+      } else if (c >= 0xF1 && c <= 0xF3) {
+        need = 3;
+      } else if (c == 0xF4) {
+        need = 3;
+        hi = 0x8F;
+      } else {
+        return i;
+      }
+      if (i + need >= e) {
+        return i;
+      }
+      int c1 = b[i + 1] & 0xFF;
+      if (c1 < lo || c1 > hi) {
+        return i;
+      }
+      for (int k = 2; k <= need; k++) {
+        int ck = b[i + k] & 0xFF;
+        if (ck < 0x80 || ck > 0xBF) {
+          return i;
+        }
+      }
+      i += need + 1;
+    }
+    return -1;
+  }
+
+  /**
+   * Decodes raw-unicode-escape text already validated by the inspector: Latin-1 bytes, with {@code \}{@code uXXXX}
+   * and {@code \}{@code UXXXXXXXX} escapes after an odd number of backslashes.
+   */
+  static String decodeRawUnicodeEscape(byte[] b, int s, int e) {
+    StringBuilder sb = new StringBuilder(e - s);
+    int i = s;
+    while (i < e) {
+      int c = b[i] & 0xFF;
+      if (c != '\\') {
+        sb.append((char) c);
+        i++;
+        continue;
+      }
+      int run = 0;
+      while (i < e && b[i] == '\\') {
+        run++;
+        i++;
+      }
+      boolean escape = (run & 1) == 1 && i < e && (b[i] == 'u' || b[i] == 'U');
+      for (int k = 0; k < (escape ? run - 1 : run); k++) {
+        sb.append('\\');
+      }
+      if (escape) {
+        int count = b[i] == 'u' ? 4 : 8;
+        int cp = 0;
+        for (int k = 1; k <= count && i + k < e; k++) {
+          cp = cp * 16 + Character.digit(b[i + k], 16);
+        }
+        sb.appendCodePoint(cp);
+        i += count + 1;
+      }
+    }
+    return sb.toString();
+  }
+}

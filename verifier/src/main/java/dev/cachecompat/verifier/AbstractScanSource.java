@@ -1,0 +1,74 @@
+package dev.cachecompat.verifier;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counting and sampling shared by every source. */
+abstract class AbstractScanSource implements ScanSource {
+  final SourceOptions options;
+  final AtomicLong count = new AtomicLong();
+  private boolean used;
+
+  AbstractScanSource(SourceOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public final void forEach(EntryConsumer consumer) {
+    if (used) {
+      throw new IllegalStateException(describe() + " was already scanned; open the source again");
+    }
+    used = true;
+    scan(consumer);
+  }
+
+  /** Delivers every entry through {@link #deliver}, stopping as soon as it returns false. */
+  abstract void scan(EntryConsumer consumer);
+
+  /** Whether the sample limit was already reached before anything more is fetched. */
+  final boolean sampleReached() {
+    return options.sample() > 0 && count.get() >= options.sample();
+  }
+
+  /** Counts and hands on one entry; false when the scan must stop (consumer said so, or the sample is full). */
+  final boolean deliver(EntryConsumer consumer, RawEntry entry) {
+    return deliver(consumer, entry, null);
+  }
+
+  /**
+   * Like {@link #deliver(EntryConsumer, RawEntry)}, running {@code onDelivered} (which advances the source's
+   * cursor) under the same lock just before the consumer sees the entry, so {@link #cursor()} never names a
+   * position that was not delivered. Deliveries from several threads are serialized on this source.
+   */
+  final synchronized boolean deliver(EntryConsumer consumer, RawEntry entry, Runnable onDelivered) {
+    if (sampleReached()) {
+      return false;
+    }
+    if (onDelivered != null) {
+      onDelivered.run();
+    }
+    count.incrementAndGet();
+    boolean more = consumer.accept(entry);
+    return more && !sampleReached();
+  }
+
+  @Override
+  public long count() {
+    return count.get();
+  }
+
+  @Override
+  public String cursor() {
+    return null;
+  }
+
+  @Override
+  public void close() {}
+
+  /** Seconds left from milliseconds left, rounded up; null for "never" (negative). */
+  static Long ttlFromMillis(long millisLeft) {
+    if (millisLeft < 0) {
+      return null;
+    }
+    return (millisLeft + 999) / 1000;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.cachecompat.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cachecompat.testsupport.RealServers;
+import dev.cachecompat.testsupport.RedisServer;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@RealServers
+class RedisSourceIT {
+  static final int BULK = 600;
+  List<SourceFixtures.Expected> expected;
+
+  @BeforeEach
+  void fill(RedisServer redis) {
+    expected = SourceFixtures.fillRedis(redis.host(), redis.port(), false, BULK);
+  }
+
+  @Test
+  void scanFindsEveryKeyWithValueTypeAndTtl(RedisServer redis) {
+    try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults().withBatchSize(100))) {
+      SourceFixtures.assertMatches(expected, SourceFixtures.scanAll(s));
+      assertEquals(expected.size(), s.count());
+      assertEquals("done", s.cursor());
+      assertEquals(redis.uri() + "/0", s.describe());
+    }
+  }
+
+  @Test
+  void valuesOverTheLimitAreReportedWithTheirLengthOnly(RedisServer redis) {
+    try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults().withMaxValueBytes(20))) {
+      Map<String, RawEntry> got = SourceFixtures.scanAll(s);
+      for (SourceFixtures.Expected x : expected) {
+        RawEntry e = got.get(x.keyHex());
+        if (x.value() != null && x.value().length > 20) {
+          assertTrue(e.valueSkipped(), e::toString);
+          assertEquals(x.value().length, e.valueLength());
+        } else if (x.value() != null) {
+          assertEquals(HexFormat.of().formatHex(x.value()), HexFormat.of().formatHex(e.value()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void sampledScanResumesFromItsCursorAndTheUnionIsEveryKeyOnce(RedisServer redis) {
+    Set<String> seen = new HashSet<>();
+    String cursor;
+    int runs = 0;
+    SourceOptions options = SourceOptions.defaults().withBatchSize(100).withSample(250);
+    cursor = null;
+    do {
+      try (ScanSource s = SourceUri.parse(redis.uri()).open(options.withResumeCursor(cursor))) {
+        s.forEach(e -> {
+          assertTrue(seen.add(HexFormat.of().formatHex(e.key())), () -> "delivered twice: " + e);
+          return true;
+        });
+        assertTrue(s.count() <= 250);
+        cursor = s.cursor();
+        if (runs == 0) {
+          assertEquals(250, s.count());
+          assertTrue(cursor.contains("+"), "the sample ends inside a SCAN batch: " + cursor);
+        }
+      }
+      runs++;
+    } while (!cursor.equals("done") && runs < 10);
+    assertEquals("done", cursor);
+    assertEquals(expected.size(), seen.size());
+    assertTrue(runs >= 3, "runs " + runs);
+  }
+
+  @Test
+  void scansTheDatabaseTheUriNames(RedisServer redis) {
+    redis.cli("-n", "1", "SET", "only-in-db-1", "v");
+    try (ScanSource s = SourceUri.parse(redis.uri() + "/1").open(SourceOptions.defaults())) {
+      Map<String, RawEntry> got = SourceFixtures.scanAll(s);
+      assertEquals(Set.of(HexFormat.of().formatHex("only-in-db-1".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+          got.keySet());
+    }
+  }
+
+  @Test
+  void badResumeCursorIsRejected(RedisServer redis) {
+    SourceException e = assertThrows(SourceException.class, () -> SourceUri.parse(redis.uri())
+        .open(SourceOptions.defaults().withResumeCursor("abc")).close());
+    assertEquals("bad-cursor", e.code());
+    assertEquals("bad resume cursor \"abc\" for " + redis.uri() + "/0: expected CURSOR, CURSOR+SKIP or done",
+        e.getMessage());
+  }
+
+  @Test
+  void lostConnectionSaysHowFarTheScanGot(RedisServer redis) {
+    int[] delivered = {0};
+    try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults().withBatchSize(100))) {
+      SourceException e = assertThrows(SourceException.class, () -> s.forEach(entry -> {
+        if (delivered[0]++ == 0) {
+          redis.stop();
+        }
+        return true;
+      }));
+      assertEquals("connection-lost", e.code());
+      Matcher m = Pattern.compile("lost connection to " + Pattern.quote(redis.address())
+          + " after (\\d+) keys \\(cursor (\\S+)\\)").matcher(e.getMessage());
+      assertTrue(m.matches(), e.getMessage());
+      assertEquals(delivered[0], Integer.parseInt(m.group(1)));
+      assertEquals(s.cursor(), m.group(2));
+      assertTrue(delivered[0] < expected.size());
+    } finally {
+      redis.start();
+    }
+  }
+
+  @Test
+  void refusedConnectionIsAClearError(RedisServer redis) {
+    redis.stop();
+    try {
+      SourceException e = assertThrows(SourceException.class,
+          () -> SourceUri.parse(redis.uri()).open(SourceOptions.defaults()).close());
+      assertEquals("connection-failed", e.code());
+      assertTrue(e.getMessage().startsWith("cannot connect to " + redis.uri() + "/0: "), e.getMessage());
+    } finally {
+      redis.start();
+    }
+  }
+}
