@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import net.rubyeye.xmemcached.MemcachedClient;
+import net.rubyeye.xmemcached.exception.MemcachedClientException;
 import net.rubyeye.xmemcached.exception.MemcachedException;
 import net.rubyeye.xmemcached.exception.MemcachedServerException;
 
@@ -434,7 +435,7 @@ public final class NamespacedMemcached {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NamespaceException("interrupted", "memcached " + op + " of key '" + wireKey + "' interrupted", e);
-    } catch (MemcachedServerException e) {
+    } catch (MemcachedServerException | MemcachedClientException e) {
       throw new NamespaceException("server-error", "memcached refused " + op + " of key '" + wireKey + "': "
           + e.getMessage(), e);
     } catch (MemcachedException e) {

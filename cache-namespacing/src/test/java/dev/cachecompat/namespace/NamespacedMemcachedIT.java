@@ -247,6 +247,10 @@ class NamespacedMemcachedIT {
         new byte[0], Servers.args(server.host(), server.port(), List.of("shop:2:ctr")));
     assertEquals("12", rows.get("shop:2:ctr").get("repr"));
     assertEquals(2, rows.get("shop:2:ctr").get("flags"));
+    mc.set("text-ctr", "twelve", 60);
+    NamespaceException e = assertThrows(NamespaceException.class, () -> mc.incr("text-ctr", 1, 0, 60));
+    assertEquals("server-error", e.code());
+    assertTrue(e.getMessage().startsWith("memcached refused incr of key 'shop:2:text-ctr': "), e.getMessage());
   }
 
   @Test
