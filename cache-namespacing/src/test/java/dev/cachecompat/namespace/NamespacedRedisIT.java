@@ -203,4 +203,24 @@ class NamespacedRedisIT {
     }
     assertEquals(List.of("shop:3:rs:after"), keys, "only the write after the restart, in its own namespace");
   }
+
+  @Test
+  void codecRejectsAPayloadAsAMissOrInStrictModeFailsOnlyThatCommand() {
+    bytes.sync().set(utf8("shop:3:junk"), utf8("not a pickle"));
+    bytes.sync().set(utf8("shop:3:good"), utf8("5"));
+    Servers.Recorder rec = new Servers.Recorder();
+    try (StatefulRedisConnection<String, Object> c =
+        client.connect(NamespacedCodec.of(PY38, ValueOptions.builder().listener(rec).build()))) {
+      assertNull(c.sync().get("junk"));
+      assertEquals("malformed-payload", rec.seen.get(0).code());
+    }
+    try (StatefulRedisConnection<String, Object> c =
+        client.connect(NamespacedCodec.of(PY38, ValueOptions.builder().strict(true).build()))) {
+      RuntimeException e = assertThrows(RuntimeException.class, () -> c.sync().get("junk"));
+      Throwable cause = e instanceof NamespaceException ? e : e.getCause();
+      assertTrue(cause instanceof NamespaceException, "cause: " + e);
+      assertEquals("malformed-payload", ((NamespaceException) cause).code());
+      assertEquals(5L, c.sync().get("good"), "the connection keeps working after a rejected payload");
+    }
+  }
 }
