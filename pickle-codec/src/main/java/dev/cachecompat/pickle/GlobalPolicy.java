@@ -108,8 +108,12 @@ final class GlobalPolicy {
       if (DENIED_NAMES.contains(seg)) {
         return "attribute " + seg + " runs code";
       }
-      if (DENIED_MODULES.contains(seg)) {
-        return "the name reaches module " + seg;
+      String bare = seg;
+      while (bare.startsWith("_") && bare.length() > 1) {
+        bare = bare.substring(1);
+      }
+      if (DENIED_MODULES.contains(seg) || DENIED_MODULES.contains(bare)) {
+        return "the name reaches module " + bare;
       }
       if (dotted && seg.length() > 4 && seg.startsWith("__") && seg.endsWith("__")) {
         return "the dotted name goes through " + seg;

@@ -22,7 +22,13 @@ import java.util.Set;
  * <p>The stack follows CPython's C unpickler: a MARK fences off the items below it, so an opcode that needs an
  * item finds none there (stack underflow). Memo entries are "cells" shared by every stack item that came from
  * the same PUT, so filling a memoized list after its PUT is seen by every later GET: that is what makes the
- * expanded-size count catch billion-laughs payloads.
+ * expanded-size count catch billion-laughs payloads. The expanded size of a container grows by the size its
+ * items have when they are added (a list filled after it was appended elsewhere is not counted again there).
+ *
+ * <p>Speed: {@link #fastRun()} takes the common opcodes with the state in local variables and leaves everything
+ * else, including every failure, to the general loop; the arrays are per-thread scratch reused between passes.
+ * Memory: about 17 bytes per stack item and per memo entry, bounded by the payload size and the limits; no
+ * declared length is ever allocated.
  */
 final class InspectorPass {
   // Kinds of stack items. Hashable kinds come first.
@@ -35,16 +41,17 @@ final class InspectorPass {
   private static final byte K_BYTES = 7;
   private static final byte K_FROZENSET = 8;
   private static final byte K_TUPLE = 9;
-  private static final byte K_OBJ = 10;
-  private static final byte K_BYTEARRAY = 11;
-  private static final byte K_LIST = 12;
-  private static final byte K_DICT = 13;
-  private static final byte K_SET = 14;
-  private static final byte K_TUPLE_UNHASHABLE = 15;
+  private static final byte K_GLOBAL = 10;
+  private static final byte K_OBJ = 11;
+  private static final byte K_BYTEARRAY = 12;
+  private static final byte K_LIST = 13;
+  private static final byte K_DICT = 14;
+  private static final byte K_SET = 15;
+  private static final byte K_TUPLE_UNHASHABLE = 16;
 
   private static final String[] KIND_NAMES = {
     "?", "None", "a bool", "an int", "a float", "a str", "a Python 2 str", "a bytes", "a frozenset", "a tuple",
-    "an object", "a bytearray", "a list", "a dict", "a set", "a tuple"
+    "a global", "an object", "a bytearray", "a list", "a dict", "a set", "a tuple"
   };
 
   // String locations packed into a long: flavour in bits 62-63, body offset in bits 31-61, length in bits 0-30.
@@ -66,6 +73,8 @@ final class InspectorPass {
   private final byte[] buf;
   private final int start;
   private final int end;
+  /** The payload length: offsets run from 0 to endRel. */
+  private final int endRel;
   private final Limits limits;
   private final Set<String> allowedGlobals;
   private final boolean persistentIds;
@@ -78,24 +87,28 @@ final class InspectorPass {
   private final int maxLongBytes;
 
   private int pos;
+  private int frameEnd = -1;
   private int op;
   private int opPos;
 
-  private byte[] stKind = new byte[64];
-  private long[] stSize = new long[64];
-  private int[] stDepth = new int[64];
-  private int[] stCell = new int[64];
+  private byte[] stKind;
+  private long[] stSize;
+  private int[] stDepth;
+  private int[] stCell;
   private int sp;
 
-  private int[] marks = new int[16];
+  private int[] marks;
   private int nMarks;
 
-  private byte[] cKind = new byte[16];
-  private long[] cSize = new long[16];
-  private int[] cDepth = new int[16];
+  private byte[] cKind;
+  private long[] cSize;
+  private int[] cDepth;
   private int nCells;
 
-  private int[] memo = new int[0];
+  /** Memo index to cell, -1 where unset; every slot from memoHigh on is -1. */
+  private int[] memo;
+  private int memoHigh;
+  private final Scratch scratch;
   private int memoDistinct;
   private int memoWrites;
 
@@ -115,6 +128,18 @@ final class InspectorPass {
     this.buf = buf;
     this.start = start;
     this.end = end;
+    this.endRel = end - start;
+    Scratch s = SCRATCH.get();
+    this.scratch = s;
+    this.stKind = s.stKind;
+    this.stSize = s.stSize;
+    this.stDepth = s.stDepth;
+    this.stCell = s.stCell;
+    this.marks = s.marks;
+    this.cKind = s.cKind;
+    this.cSize = s.cSize;
+    this.cDepth = s.cDepth;
+    this.memo = s.memo;
     this.limits = inspector.limits();
     this.allowedGlobals = inspector.allowedGlobals();
     this.persistentIds = inspector.persistentIds();
@@ -137,6 +162,8 @@ final class InspectorPass {
       loop();
     } catch (Stop stop) {
       // the first malformed or over-limit finding ended the pass
+    } finally {
+      release();
     }
     // Globals decide first: CPython runs REDUCE before it finds a later truncation.
     Verdict verdict = unsafe ? Verdict.UNSAFE : errorVerdict != null ? errorVerdict : Verdict.VALID;
@@ -149,37 +176,78 @@ final class InspectorPass {
         globals == null ? List.of() : globals, findings == null ? List.of() : findings);
   }
 
+  /**
+   * Per-thread scratch arrays, reused by the passes of one thread so that inspecting a typical payload allocates
+   * almost nothing. Arrays grown past {@link #RETAIN} entries by a large payload are dropped, not kept.
+   */
+  private static final class Scratch {
+    byte[] stKind = new byte[256];
+    long[] stSize = new long[256];
+    int[] stDepth = new int[256];
+    int[] stCell = new int[256];
+    int[] marks = new int[32];
+    byte[] cKind = new byte[256];
+    long[] cSize = new long[256];
+    int[] cDepth = new int[256];
+    int[] memo = filled(256);
+
+    static int[] filled(int n) {
+      int[] a = new int[n];
+      Arrays.fill(a, -1);
+      return a;
+    }
+  }
+
+  private static final int RETAIN = 1 << 16;
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private void release() {
+    Scratch s = scratch;
+    if (stKind.length <= RETAIN) {
+      s.stKind = stKind;
+      s.stSize = stSize;
+      s.stDepth = stDepth;
+      s.stCell = stCell;
+    }
+    if (marks.length <= RETAIN) {
+      s.marks = marks;
+    }
+    if (cKind.length <= RETAIN) {
+      s.cKind = cKind;
+      s.cSize = cSize;
+      s.cDepth = cDepth;
+    }
+    if (memo.length <= RETAIN) {
+      Arrays.fill(memo, 0, memoHigh, -1);
+      s.memo = memo;
+    } else {
+      s.memo = Scratch.filled(256); // the array taken at the start may hold entries written before it grew
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // The loop
 
   private void loop() {
     final byte[] b = buf;
     while (true) {
-      if (pos >= end - start) {
-        if (pos == 0) {
-          malformed("missing-stop", 0, "pickle is empty: no opcode, no STOP");
-        }
-        malformed("missing-stop", pos, "pickle ends at offset " + pos + " without STOP");
+      fastRun();
+      if (pos >= endRel) {
+        missingStop();
       }
       opPos = pos;
       op = b[start + pos] & 0xFF;
       pos++;
       int proto = Opcodes.protocolOf(op);
-      if (proto < 0) {
-        malformed("unknown-opcode", opPos,
-            "unknown opcode " + hexByte(op) + " at offset " + opPos);
-      }
       if (proto > maxOpcodeProtocol) {
         maxOpcodeProtocol = proto;
+      } else if (proto < 0) {
+        unknownOpcode();
       }
       switch (op) {
         case MARK:
-          if (nMarks >= maxDepth) {
-            overLimit("too-deep", "MARK at offset " + opPos + " opens mark " + (nMarks + 1)
-                + " but the nesting limit is " + maxDepth);
-          }
-          if (nMarks == marks.length) {
-            marks = Arrays.copyOf(marks, nMarks * 2);
+          if (nMarks == marks.length || nMarks >= maxDepth) {
+            growMarks();
           }
           marks[nMarks++] = sp;
           break;
@@ -226,14 +294,9 @@ final class InspectorPass {
         case LONG1:
           doLongBinary(u8(fixed(1)));
           break;
-        case LONG4: {
-          int n = s32(fixed(4));
-          if (n < 0) {
-            malformed("bad-length", opPos, "LONG4 at offset " + opPos + " has a negative byte count " + n);
-          }
-          doLongBinary(n);
+        case LONG4:
+          doLongBinary(s32(fixed(4)));
           break;
-        }
         case NONE:
           pushNew(K_NONE);
           break;
@@ -393,13 +456,13 @@ final class InspectorPass {
           break;
         case GLOBAL:
           doGlobal();
-          pushNew(K_OBJ);
+          pushNew(K_GLOBAL);
           break;
         case STACK_GLOBAL:
           need(2);
           doStackGlobal();
           sp -= 2;
-          pushNew(K_OBJ);
+          pushNew(K_GLOBAL);
           break;
         case INST: {
           int m = popMark();
@@ -407,18 +470,12 @@ final class InspectorPass {
           call(m);
           break;
         }
-        case OBJ: {
-          int m = popMark();
-          if (sp - m < 1) {
-            malformed("stack-underflow", opPos, "OBJ at offset " + opPos + " finds no class after the MARK");
-          }
-          requireKind(m, K_OBJ, "instantiates");
-          call(m);
+        case OBJ:
+          doObj();
           break;
-        }
         case REDUCE:
           need(2);
-          requireKind(sp - 2, K_OBJ, "calls");
+          requireCallable(sp - 2, "calls");
           requireTuple(sp - 1, "as arguments");
           call(sp - 2);
           break;
@@ -430,37 +487,23 @@ final class InspectorPass {
           break;
         case NEWOBJ:
           need(2);
-          requireKind(sp - 2, K_OBJ, "instantiates");
+          requireCallable(sp - 2, "instantiates");
           requireTuple(sp - 1, "as arguments");
           call(sp - 2);
           break;
         case NEWOBJ_EX:
           need(3);
-          requireKind(sp - 3, K_OBJ, "instantiates");
+          requireCallable(sp - 3, "instantiates");
           requireTuple(sp - 2, "as arguments");
           requireKind(sp - 1, K_DICT, "takes keyword arguments from");
           call(sp - 3);
           break;
-        case PROTO: {
-          int v = u8(fixed(1));
-          if (v > 5) {
-            malformed("bad-protocol", opPos, "PROTO at offset " + opPos + " declares unsupported protocol " + v);
-          }
-          if (declaredProtocol == null) {
-            declaredProtocol = v;
-          }
-          currentProtocol = v;
+        case PROTO:
+          doProto();
           break;
-        }
-        case FRAME: {
-          long n = u64(fixed(8));
-          long remain = remaining();
-          if (n < 0 || n > remain) {
-            malformed("truncated", opPos, "FRAME at offset " + opPos + " claims " + Long.toUnsignedString(n)
-                + " bytes but " + plural(remain, "remains", "remain"));
-          }
+        case FRAME:
+          doFrame();
           break;
-        }
         case EXT1:
           ext(u8(fixed(1)));
           break;
@@ -470,27 +513,11 @@ final class InspectorPass {
         case EXT4:
           ext(s32(fixed(4)));
           break;
-        case PERSID: {
-          if (!persistentIds) {
-            malformed("persistent-id-unsupported", opPos, "PERSID at offset " + opPos
-                + " needs a persistent-id handler; enable persistentIds(true) to accept it");
-          }
-          int lineEnd = line();
-          for (int i = start + pos; i < start + lineEnd; i++) {
-            if (b[i] < 0) {
-              malformed("bad-string-literal", opPos, "PERSID at offset " + opPos
-                  + " has a non-ASCII byte " + hexByte(b[i] & 0xFF) + " at offset " + (i - start));
-            }
-          }
-          pos = lineEnd + 1;
-          pushNew(K_OBJ);
+        case PERSID:
+          doPersid();
           break;
-        }
         case BINPERSID:
-          if (!persistentIds) {
-            malformed("persistent-id-unsupported", opPos, "BINPERSID at offset " + opPos
-                + " needs a persistent-id handler; enable persistentIds(true) to accept it");
-          }
+          persistentIdsEnabled();
           need(1);
           sp--;
           pushNew(K_OBJ);
@@ -504,13 +531,291 @@ final class InspectorPass {
           need(1);
           break;
         default:
-          throw new AssertionError("opcode without a case: " + op);
+          throw new AssertionError(op);
       }
     }
   }
 
+  /**
+   * Runs the most common opcodes with the pass state in local variables, and returns at the first opcode it
+   * does not handle or that needs any check to fail, leaving that opcode to the general loop (which also makes
+   * every finding). It changes nothing for an opcode it returns on, so both paths agree by construction: the
+   * general loop is the specification, this is a shortcut through it.
+   */
+  private void fastRun() {
+    final byte[] b = buf;
+    final int st = start;
+    final int fe = frameEnd;
+    final int er = endRel;
+    final byte[] kinds = stKind;
+    final long[] sizes = stSize;
+    final int[] depths = stDepth;
+    final int[] cells = stCell;
+    final int cap = kinds.length;
+    final int[] mm = memo;
+    int p = pos;
+    int s = sp;
+    long objs = objects;
+    int maxProto = maxOpcodeProtocol;
+    while (p < er && s < cap && objs < maxObjects) {
+      int c = b[st + p] & 0xFF;
+      int lim = p < fe ? fe : er;
+      byte kind;
+      long size = 1;
+      int depth = 0;
+      int cell = -1;
+      int next;
+      switch (c) {
+        case BININT1:
+          next = p + 2;
+          kind = K_INT;
+          break;
+        case BININT2:
+          next = p + 3;
+          kind = K_INT;
+          break;
+        case BININT:
+          next = p + 5;
+          kind = K_INT;
+          break;
+        case BINFLOAT:
+          next = p + 9;
+          kind = K_FLOAT;
+          break;
+        case NONE:
+          next = p + 1;
+          kind = K_NONE;
+          break;
+        case NEWTRUE:
+        case NEWFALSE:
+          next = p + 1;
+          kind = K_BOOL;
+          break;
+        case EMPTY_LIST:
+          next = p + 1;
+          kind = K_LIST;
+          depth = 1;
+          break;
+        case EMPTY_DICT:
+          next = p + 1;
+          kind = K_DICT;
+          depth = 1;
+          break;
+        case EMPTY_TUPLE:
+          next = p + 1;
+          kind = K_TUPLE;
+          depth = 1;
+          break;
+        case SHORT_BINUNICODE:
+        case SHORT_BINBYTES: {
+          if (p + 2 > lim) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          int n = b[st + p + 1] & 0xFF;
+          next = p + 2 + n;
+          if (n > maxStringBytes || next > lim
+              || (c == SHORT_BINUNICODE && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0)) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          if (c == SHORT_BINBYTES) {
+            kind = K_BYTES;
+          } else {
+            kind = K_STR;
+            size = ((long) (p + 2) << 31) | n; // STR_UTF8 location
+          }
+          break;
+        }
+        case BINUNICODE: {
+          if (p + 5 > lim) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          long n = u32(st + p + 1);
+          if (n > maxStringBytes || p + 5 + n > lim
+              || InspectorText.firstInvalidUtf8(b, st + p + 5, st + p + 5 + (int) n, true) >= 0) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          next = p + 5 + (int) n;
+          kind = K_STR;
+          size = ((long) (p + 5) << 31) | n; // STR_UTF8 location
+          break;
+        }
+        case BINGET: {
+          if (p + 2 > lim) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          int idx = b[st + p + 1] & 0xFF;
+          cell = idx < mm.length ? mm[idx] : -1;
+          if (cell < 0) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          // a reference, not a new object; kind, size and depth are read through the cell
+          objs--;
+          next = p + 2;
+          kind = 0;
+          break;
+        }
+        case MARK:
+          if (nMarks == marks.length || nMarks >= maxDepth) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          marks[nMarks++] = s;
+          p++;
+          continue;
+        case BINPUT:
+        case MEMOIZE: {
+          int n = c == MEMOIZE ? 1 : 2;
+          if (p + n > lim) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          int idx = c == MEMOIZE ? memoDistinct : b[st + p + 1] & 0xFF;
+          int top = s - 1;
+          if (idx >= mm.length || idx >= maxMemo || memoWrites >= maxMemo
+              || top < (nMarks > 0 ? marks[nMarks - 1] : 0) || (cells[top] < 0 && nCells == cKind.length)) {
+            next = Integer.MAX_VALUE;
+            kind = 0;
+            break;
+          }
+          memoWrites++;
+          int c0 = cells[top];
+          if (c0 < 0) {
+            c0 = nCells++;
+            cKind[c0] = kinds[top];
+            cSize[c0] = sizes[top];
+            cDepth[c0] = depths[top];
+            cells[top] = c0;
+          }
+          if (mm[idx] < 0) {
+            memoDistinct++;
+          }
+          mm[idx] = c0;
+          if (idx >= memoHigh) {
+            memoHigh = idx + 1;
+          }
+          if (c == MEMOIZE && maxProto < 4) {
+            maxProto = 4;
+          } else if (maxProto < 1) {
+            maxProto = 1;
+          }
+          p += n;
+          continue;
+        }
+        default:
+          next = Integer.MAX_VALUE;
+          kind = 0;
+          break;
+      }
+      if (next > lim) {
+        break;
+      }
+      int proto = Opcodes.protocolOf(c);
+      if (proto > maxProto) {
+        maxProto = proto;
+      }
+      kinds[s] = kind;
+      sizes[s] = size;
+      depths[s] = depth;
+      cells[s] = cell;
+      s++;
+      objs++;
+      p = next;
+    }
+    pos = p;
+    sp = s;
+    objects = objs;
+    maxOpcodeProtocol = maxProto;
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // Opcodes with more to check
+
+  private void missingStop() {
+    if (pos == 0) {
+      malformed("missing-stop", 0, "pickle is empty: no opcode, no STOP");
+    }
+    malformed("missing-stop", pos, "pickle ends at offset " + pos + " without STOP");
+  }
+
+  private void unknownOpcode() {
+    malformed("unknown-opcode", opPos, "unknown opcode " + hexByte(op) + " at offset " + opPos);
+  }
+
+  private void growMarks() {
+    if (nMarks >= maxDepth) {
+      overLimit("too-deep", "MARK at offset " + opPos + " opens mark " + (nMarks + 1)
+          + " but the nesting limit is " + maxDepth);
+    }
+    marks = Arrays.copyOf(marks, nMarks * 2);
+  }
+
+  private void doProto() {
+    int v = u8(fixed(1));
+    if (v > 5) {
+      malformed("bad-protocol", opPos, "PROTO at offset " + opPos + " declares unsupported protocol " + v);
+    }
+    if (declaredProtocol == null) {
+      declaredProtocol = v;
+    }
+    currentProtocol = v;
+  }
+
+  private void doFrame() {
+    long n = u64(fixed(8));
+    long remain = remaining();
+    if (n < 0 || n > remain) {
+      malformed("truncated", opPos, "FRAME at offset " + opPos + " claims " + Long.toUnsignedString(n)
+          + " bytes but " + plural(remain, "remains", "remain"));
+    }
+    if (pos < frameEnd) {
+      malformed("bad-frame", opPos, "FRAME at offset " + opPos + " begins before the previous frame ends at "
+          + "offset " + frameEnd);
+    }
+    frameEnd = pos + (int) n;
+  }
+
+  private void persistentIdsEnabled() {
+    if (!persistentIds) {
+      malformed("persistent-id-unsupported", opPos, Opcodes.nameOf(op) + " at offset " + opPos
+          + " needs a persistent-id handler; enable persistentIds(true) to accept it");
+    }
+  }
+
+  private void doPersid() {
+    persistentIdsEnabled();
+    int lineEnd = line();
+    for (int i = start + pos; i < start + lineEnd; i++) {
+      if (buf[i] < 0) {
+        malformed("bad-string-literal", opPos, "PERSID at offset " + opPos
+            + " has a non-ASCII byte " + hexByte(buf[i] & 0xFF) + " at offset " + (i - start));
+      }
+    }
+    pos = lineEnd + 1;
+    pushNew(K_OBJ);
+  }
+
+  private void doObj() {
+    int m = popMark();
+    if (sp - m < 1) {
+      malformed("stack-underflow", opPos, "OBJ at offset " + opPos + " finds no class after the MARK");
+    }
+    requireCallable(m, "instantiates");
+    call(m);
+  }
 
   private void doStop() {
     if (nMarks > 0) {
@@ -604,10 +909,14 @@ final class InspectorPass {
   }
 
   private void doLongBinary(int n) {
+    if (n < 0) {
+      malformed("bad-length", opPos, "LONG4 at offset " + opPos + " has a negative byte count " + n);
+    }
     long remain = remaining();
     if (n > remain) {
       truncatedCount(n, remain);
     }
+    frameCheck(pos + (long) n);
     if (n > maxLongBytes) {
       overLimit("int-too-long", Opcodes.nameOf(op) + " at offset " + opPos + " has " + n
           + " bytes, more than the " + maxLongBytes + " bytes that fit in " + limits.maxIntDigits() + " digits");
@@ -775,6 +1084,7 @@ final class InspectorPass {
     if (n < 0 || n > remain) {
       truncatedCount(n, remain);
     }
+    frameCheck(pos + n);
     checkStringLength(n);
     int body = pos;
     if (flavour == STR_UTF8) {
@@ -993,6 +1303,9 @@ final class InspectorPass {
       memoDistinct++;
     }
     memo[i] = cell;
+    if (i >= memoHigh) {
+      memoHigh = i + 1;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -1066,6 +1379,15 @@ final class InspectorPass {
     if (k != kind && k != K_OBJ) {
       malformed("type-mismatch", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " " + verb + " "
           + KIND_NAMES[k] + ", not " + KIND_NAMES[kind]);
+    }
+  }
+
+  /** A callable: a global, or an object some call returned. */
+  private void requireCallable(int i, String verb) {
+    byte k = kindAt(i);
+    if (k != K_GLOBAL && k != K_OBJ) {
+      malformed("type-mismatch", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " " + verb + " "
+          + KIND_NAMES[k] + ", not a global or an object");
     }
   }
 
@@ -1162,6 +1484,12 @@ final class InspectorPass {
 
   private void countObject() {
     if (++objects > maxObjects) {
+      tooManyObjects();
+    }
+  }
+
+  private void tooManyObjects() {
+    {
       overLimit("too-many-objects", Opcodes.nameOf(op) + " at offset " + opPos + " creates object " + objects
           + " but the limit is " + maxObjects);
     }
@@ -1186,6 +1514,17 @@ final class InspectorPass {
 
   private void push(byte kind, long size, int depth, int cell) {
     if (sp == stKind.length) {
+      growStack();
+    }
+    stKind[sp] = kind;
+    stSize[sp] = size;
+    stDepth[sp] = depth;
+    stCell[sp] = cell;
+    sp++;
+  }
+
+  private void growStack() {
+    {
       if (sp >= maxObjects) {
         overLimit("too-many-objects", Opcodes.nameOf(op) + " at offset " + opPos + " grows the stack past "
             + maxObjects + " items");
@@ -1196,30 +1535,43 @@ final class InspectorPass {
       stDepth = Arrays.copyOf(stDepth, n);
       stCell = Arrays.copyOf(stCell, n);
     }
-    stKind[sp] = kind;
-    stSize[sp] = size;
-    stDepth[sp] = depth;
-    stCell[sp] = cell;
-    sp++;
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // Reading arguments
 
+  /**
+   * Refuses an argument that starts inside the current FRAME and ends after it, as CPython's file unpickler and
+   * pure-Python unpickler do ({@code pickle.loads} of bytes does not check).
+   */
+  private void frameCheck(long argEnd) {
+    if (pos < frameEnd && argEnd > frameEnd) {
+      malformed("bad-frame", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " reads past the end of its frame"
+          + " at offset " + frameEnd);
+    }
+  }
+
   private long remaining() {
-    return end - start - pos;
+    return endRel - pos;
   }
 
   /** Checks that {@code n} argument bytes follow, returns their position in buf and skips them. */
   private int fixed(int n) {
-    int remain = end - start - pos;
+    int p = pos;
+    if (p + n > (p < frameEnd ? frameEnd : endRel)) {
+      fixedFails(n);
+    }
+    pos = p + n;
+    return start + p;
+  }
+
+  private void fixedFails(int n) {
+    int remain = endRel - pos;
     if (remain < n) {
       malformed("truncated", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " needs "
           + plural(n, "argument byte", "argument bytes") + " but " + plural(remain, "remains", "remain"));
     }
-    int at = start + pos;
-    pos += n;
-    return at;
+    frameCheck(pos + (long) n);
   }
 
   /** The relative offset of the newline ending the argument line at pos. */
@@ -1228,6 +1580,7 @@ final class InspectorPass {
     byte[] b = buf;
     for (int i = start + pos; i < e; i++) {
       if (b[i] == '\n') {
+        frameCheck(i - start + 1L);
         return i - start;
       }
     }

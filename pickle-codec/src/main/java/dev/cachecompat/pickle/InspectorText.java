@@ -1,8 +1,15 @@
 package dev.cachecompat.pickle;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /** Allocation-free text checks for the inspector: UTF-8 validation and raw-unicode-escape decoding. */
 final class InspectorText {
   private InspectorText() {}
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
   /**
    * The index of the first byte of a malformed UTF-8 sequence in {@code b[s, e)}, or -1 when it is all valid.
@@ -13,6 +20,13 @@ final class InspectorText {
   static int firstInvalidUtf8(byte[] b, int s, int e, boolean surrogatePass) {
     int i = s;
     while (i < e) {
+      // ASCII runs eight bytes at a time
+      while (i + 8 <= e && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+        i += 8;
+      }
+      if (i >= e) {
+        break;
+      }
       int c = b[i];
       if (c >= 0) {
         i++;

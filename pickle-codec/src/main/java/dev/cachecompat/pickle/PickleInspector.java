@@ -14,8 +14,9 @@ import java.util.Set;
  * <p>The pass simulates CPython's C unpickler (stack, MARK fences, memo) with primitive arrays and no recursion.
  * It rejects what that unpickler rejects as malformed data, and a little more: decimal literals must be plain
  * decimal (CPython also takes {@code I0x1f} or {@code I 5}), STOP must leave exactly one item and no open MARK,
- * and coarse type errors CPython would raise while building (APPEND to an int, an unhashable dict key, REDUCE of
- * None) are reported as {@code type-mismatch}. Every {@link Limits limit} is checked before anything is
+ * coarse type errors CPython would raise while building (APPEND to an int or to a class, an unhashable dict
+ * key, REDUCE of None) are reported as {@code type-mismatch}, and an opcode may not run past the end of its
+ * FRAME (CPython's file and pure-Python unpicklers refuse that; {@code pickle.loads} of bytes does not look). Every {@link Limits limit} is checked before anything is
  * allocated for what it limits. Memory used is proportional to the stack height and memo size, never to a
  * declared length.
  *
@@ -31,7 +32,7 @@ import java.util.Set;
  * {@code negative-put}, {@code bad-length} (negative LONG4 count), {@code bad-string-literal} (STRING quoting or
  * escapes, UNICODE escapes, non-ASCII PERSID), {@code bad-int-literal}, {@code bad-float-literal},
  * {@code bad-utf8}, {@code ext-unsupported}, {@code persistent-id-unsupported}, {@code buffer-unsupported},
- * {@code bad-protocol}, {@code bad-stop-stack}. Over limit: {@code payload-too-large},
+ * {@code bad-protocol}, {@code bad-stop-stack}, {@code bad-frame}. Over limit: {@code payload-too-large},
  * {@code length-over-limit}, {@code too-deep}, {@code too-many-memo-entries}, {@code too-many-objects},
  * {@code expanded-size-over-limit}, {@code int-too-long} (decimal digits, or LONG1/LONG4 bytes that would exceed
  * {@link Limits#maxIntDigits()} digits). Unsafe: {@code dangerous-global}, {@code unknown-global},

@@ -106,7 +106,7 @@ class MalformedCorpusTest {
     assertFirst("binunicode8", "80 04 8d 04 00 00 00 01 00 00 00 e2 82 ac 00 2e", "truncated",
         "BINUNICODE8 at offset 2 claims 4294967300 bytes but 5 remain");
     assertFirst("setitems", "7d 28 4e 75", "odd-items", "SETITEMS at offset 3 has an odd number of items (1) after the MARK");
-    assertFirst("reduce", "4e 29 52 2e", "type-mismatch", "REDUCE at offset 2 calls None, not an object");
+    assertFirst("reduce", "4e 29 52 2e", "type-mismatch", "REDUCE at offset 2 calls None, not a global or an object");
   }
 
   private static void assertFirst(String what, String hex, String code, String message) {

@@ -31,7 +31,7 @@ final class Console {
     if (t instanceof AccessDeniedException) {
       return "permission denied: " + t.getMessage();
     }
-    if (t instanceof CacheCompatException) {
+    if (t instanceof CacheCompatException || t instanceof IllegalArgumentException) {
       return t.getMessage();
     }
     if (t instanceof IOException) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.cachecompat.core.Finding;
+import dev.cachecompat.json.CanonicalJson;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -13,6 +15,8 @@ import java.util.List;
 final class JsonLines {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** Values are written as Python's json.dumps(sort_keys=True, separators=(',', ':')) would write them. */
+  private static final CanonicalJson VALUES = CanonicalJson.python().toBuilder().compact(true).build();
 
   private JsonLines() {}
 
@@ -24,6 +28,14 @@ final class JsonLines {
     ArrayNode a = NODES.arrayNode();
     for (Finding f : findings) {
       a.add(finding(f.code(), f.severity().label(), f.offset(), f.message()));
+    }
+    return a;
+  }
+
+  static ArrayNode findingsOf(ObjectNode... findings) {
+    ArrayNode a = NODES.arrayNode();
+    for (ObjectNode f : findings) {
+      a.add(f);
     }
     return a;
   }
@@ -41,6 +53,11 @@ final class JsonLines {
     }
     o.put("message", message);
     return o;
+  }
+
+  /** A JSON value rendered in Python's form (floats as repr, keys sorted), to embed in a line. */
+  static RawValue raw(JsonNode value) {
+    return new RawValue(VALUES.writeString(value));
   }
 
   static ArrayNode strings(List<String> values) {

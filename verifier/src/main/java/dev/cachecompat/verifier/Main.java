@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
     description = "Lets Python 2.7, Python 3.x and JVM workers share memcached and Redis safely.",
     subcommands = {
       InspectCommand.class,
+      DecodeCommand.class,
+      JsonCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
