@@ -105,6 +105,10 @@ class JsonNamespaceIT {
         Servers.jsonLines(List.of(List.of("shopj:1:obj", JSON_SAMPLE, true))),
         Servers.args(server.host(), server.port(), List.of("shopj:1:obj")));
     assertEquals(true, rows.get("shopj:1:obj").get("equal"), rows.get("shopj:1:obj").toString());
+    rows = Servers.runForKeys(Pythons.system("redis"), "redis_py_read.py",
+        Servers.jsonLines(List.of(List.of("shopj:1:obj", JSON_SAMPLE.replace("u'", "'"), true))),
+        Servers.args(server.host(), server.port(), List.of("shopj:1:obj")));
+    assertEquals(true, rows.get("shopj:1:obj").get("equal"), "redis-py: " + rows.get("shopj:1:obj"));
   }
 
   @Test

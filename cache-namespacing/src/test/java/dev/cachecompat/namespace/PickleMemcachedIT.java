@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 @RealServers
 class PickleMemcachedIT {
   static final Namespace PY27 = Namespace.django("shop", 2, PythonVersion.PY2_7);
+  static final Namespace PY30 = Namespace.django("shop", 30, PythonVersion.PY3_0);
   static final Namespace PY34 = Namespace.django("shop", 4, PythonVersion.PY3_4);
   static final Namespace PY38 = Namespace.django("shop", 3, PythonVersion.PY3_8);
-  static final NamespaceGroup GROUP = NamespaceGroup.of(MigrationMode.OWN, PY27, PY34, PY38);
+  static final NamespaceGroup GROUP = NamespaceGroup.of(MigrationMode.OWN, PY27, PY30, PY34, PY38);
 
   static MemcachedClient client;
 
@@ -63,12 +64,12 @@ class PickleMemcachedIT {
 
   @Test
   void everyPickleNamespaceIsLoadedByItsOldestReader(MemcachedServer server) {
-    for (Namespace ns : List.of(PY27, PY34, PY38)) {
+    for (Namespace ns : List.of(PY27, PY30, PY34, PY38)) {
       NamespacedMemcached mc = view(GROUP, ns, ValueOptions.defaults());
       mc.set("obj", sample(), 60);
       mc.set("blob", List.of(new byte[] {0, (byte) 0xff}), 60);
-      // the oldest installed interpreter that the namespace promises to serve (no 3.4 here: 3.6 is the oldest 3.x)
-      PythonInterpreter py = Pythons.require(ns == PY27 ? "2.7" : ns == PY34 ? "3.6" : "3.8");
+      // the oldest installed interpreter the namespace promises to serve (3.6 is the oldest 3.x installed)
+      PythonInterpreter py = Pythons.require(ns == PY27 ? "2.7" : ns == PY38 ? "3.8" : "3.6");
       String sampleExpr = ns.readers().isPython2() ? PY2_SAMPLE : PY3_SAMPLE;
       String blobExpr = ns.readers().isPython2() ? "['\\x00\\xff']" : "[b'\\x00\\xff']";
       String prefix = ns.scheme().rawPrefix();
@@ -79,7 +80,27 @@ class PickleMemcachedIT {
       assertEquals(true, rows.get(prefix + "obj").get("equal"), py + " read " + rows.get(prefix + "obj"));
       assertEquals(true, rows.get(prefix + "blob").get("equal"), py + " read " + rows.get(prefix + "blob"));
       assertEquals(1, rows.get(prefix + "obj").get("flags"));
+      assertEquals(ns.pickleProtocol(), pickleProtocol(prefix + "obj"));
     }
+  }
+
+  static int pickleProtocol(String wireKey) {
+    try {
+      MemcachedValue v = client.get(wireKey, 1_000, RawTranscoder.INSTANCE);
+      return v.data()[0] == (byte) 0x80 ? v.data()[1] : 0;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void pymemcacheLoadsJavaPickles(MemcachedServer server) {
+    view(GROUP, PY38, ValueOptions.defaults()).set("pm:obj", sample(), 60);
+    Map<String, Map<String, Object>> rows = Servers.runForKeys(Pythons.system("pymemcache"), "pymemcache_read.py",
+        new byte[0], Servers.args(server.host(), server.port(), List.of("shop:3:pm:obj")));
+    assertEquals("dict", rows.get("shop:3:pm:obj").get("type"), rows.toString());
+    assertEquals(PY3_SAMPLE.replace("\\u00e9", "\u00e9").replace("\\u65e5", "\u65e5"),
+        rows.get("shop:3:pm:obj").get("repr"));
   }
 
   @Test

@@ -66,6 +66,12 @@ class PickleRedisIT {
         Servers.jsonLines(List.of(List.of("shop:3:obj", PickleMemcachedIT.PY3_SAMPLE, false))),
         Servers.args(server.host(), server.port(), List.of("shop:3:obj")));
     assertEquals(true, rows.get("shop:3:obj").get("equal"), rows.get("shop:3:obj").toString());
+    rows = Servers.runForKeys(Pythons.system("redis"), "redis_py_read.py",
+        Servers.jsonLines(List.of(List.of("shop:3:obj", PickleMemcachedIT.PY3_SAMPLE, false),
+            List.of("shop:2:obj", PickleMemcachedIT.PY3_SAMPLE, false))),
+        Servers.args(server.host(), server.port(), List.of("shop:3:obj", "shop:2:obj")));
+    assertEquals(true, rows.get("shop:3:obj").get("equal"), "redis-py: " + rows.get("shop:3:obj"));
+    assertEquals(true, rows.get("shop:2:obj").get("equal"), "redis-py: " + rows.get("shop:2:obj"));
   }
 
   @Test
