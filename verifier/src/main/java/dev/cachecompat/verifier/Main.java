@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       DecodeCommand.class,
       JsonCommand.class,
       ScanCommand.class,
+      MigrateCommand.class,
       DemoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
