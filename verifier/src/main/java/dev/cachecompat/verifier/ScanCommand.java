@@ -216,7 +216,7 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     static Progress forConsole(Console console) {
-      return new Progress(System.console() != null && console.err == System.err ? console : null);
+      return new Progress(console.terminal ? console : null);
     }
 
     void update(ScanSummary s) {
