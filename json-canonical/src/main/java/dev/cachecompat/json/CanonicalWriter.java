@@ -83,6 +83,8 @@ final class CanonicalWriter {
   private final int maxDepth;
   final ByteSink out;
   private final DoubleFormat doubles = new DoubleFormat();
+  private static final int CHUNK = 256;
+  private final char[] chunk = new char[CHUNK];
   private Frame[] stack = new Frame[16];
   private int depth;
 
@@ -414,20 +416,26 @@ final class CanonicalWriter {
     int n = s.length();
     // Reserve room for the worst case (6 bytes a char) a chunk at a time, so a long string does not claim
     // six times its length from the output limit.
-    int chunkEnd = Math.min(n, 256);
+    // Chars are copied out a chunk at a time too: indexing a char[] is cheaper than String.charAt.
+    int chunkEnd = Math.min(n, CHUNK);
     out.ensure(chunkEnd * 6L + 8);
     byte[] b = out.buf;
     int p = out.len;
     b[p++] = '"';
     byte[] esc = escapes;
+    char[] cs = chunk;
+    int base = 0;
+    s.getChars(0, chunkEnd, cs, 0);
     for (int i = 0; i < n; i++) {
       if (i >= chunkEnd) {
         out.len = p;
-        chunkEnd = Math.min(n, i + 256);
+        base = i;
+        chunkEnd = Math.min(n, i + CHUNK);
         out.ensure((chunkEnd - i) * 6L + 8);
         b = out.buf;
+        s.getChars(i, chunkEnd, cs, 0);
       }
-      char c = s.charAt(i);
+      char c = cs[i - base];
       if (c < 0x80) {
         byte e = esc[c];
         if (e == 0) {
@@ -453,7 +461,7 @@ final class CanonicalWriter {
           b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
           b[p++] = (byte) (0x80 | (c & 0x3f));
         } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          int cp = Character.toCodePoint(c, s.charAt(++i));
+          int cp = Character.toCodePoint(c, s.charAt(++i)); // a low half past the chunk: the next turn refills
           b[p++] = (byte) (0xf0 | (cp >> 18));
           b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
           b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));

@@ -56,6 +56,8 @@ final class JsonReader {
     final int end;
     final boolean internal;
     int i;
+    /** Scratch for decoding UTF-8. */
+    char[] chars = new char[64];
     /** Whether the last string read was pure ASCII without escapes. */
     boolean lastStringAscii;
     /** Whether the last key read has a char at or above U+D800. */
@@ -346,116 +348,142 @@ final class JsonReader {
     private String string() {
       int start = i;
       int p = i + 1;
-      boolean ascii = true;
       while (p < end) {
         byte c = b[p];
-        if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
+        if (c == '"' || c == '\\' || c < 0x20) { // c < 0x20 also catches every non-ASCII byte
           break;
-        }
-        if (c < 0) {
-          ascii = false;
         }
         p++;
       }
-      checkLength(start, p - start - 1);
-      lastStringAscii = ascii;
       if (p < end && b[p] == '"') {
+        checkLength(start, p - start - 1);
+        lastStringAscii = true;
         i = p + 1;
-        return new String(b, start + 1, p - start - 1, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        return new String(b, start + 1, p - start - 1, StandardCharsets.ISO_8859_1);
       }
       lastStringAscii = false;
-      StringBuilder sb = new StringBuilder(p - start + 16);
-      int segment = start + 1;
+      return decode(start);
+    }
+
+    /**
+     * Decodes a string with escapes or non-ASCII characters in one pass, validating UTF-8 strictly (overlong
+     * forms, surrogates, code points beyond U+10FFFF and truncated sequences are {@code invalid-utf8}).
+     */
+    private String decode(int start) {
+      char[] c = chars;
+      int k = 0;
+      int p = start + 1;
+      long max = limits.maxStringBytes();
       while (true) {
         if (p >= end) {
           throw malformed(start, "unterminated string starting at offset " + start);
         }
-        byte c = b[p];
-        if (c == '"') {
-          append(sb, segment, p);
-          checkLength(start, sb.length());
-          i = p + 1;
-          return sb.toString();
+        if (k + 2 > c.length) {
+          if (k > max) {
+            checkLength(start, k);
+          }
+          c = Arrays.copyOf(c, c.length * 2);
+          chars = c;
         }
-        if (c >= 0 && c < 0x20) {
-          throw malformed(p, String.format("invalid control character 0x%02x in the string at offset %d, at offset %d",
-              c, start, p));
-        }
-        if (c != '\\') {
+        int x = b[p];
+        if (x >= 0) {
+          if (x == '"') {
+            checkLength(start, k);
+            i = p + 1;
+            return new String(c, 0, k);
+          }
+          if (x == '\\') {
+            p = escape(p, c, k);
+            k++;
+            continue;
+          }
+          if (x < 0x20) {
+            throw malformed(p, String.format(
+                "invalid control character 0x%02x in the string at offset %d, at offset %d", x, start, p));
+          }
+          c[k++] = (char) x;
           p++;
           continue;
         }
-        append(sb, segment, p);
-        if (p + 1 >= end) {
-          throw malformed(start, "unterminated string starting at offset " + start);
-        }
-        byte e = b[p + 1];
-        switch (e) {
-          case '"':
-          case '\\':
-          case '/':
-            sb.append((char) e);
-            p += 2;
-            break;
-          case 'b':
-            sb.append('\b');
-            p += 2;
-            break;
-          case 'f':
-            sb.append('\f');
-            p += 2;
-            break;
-          case 'n':
-            sb.append('\n');
-            p += 2;
-            break;
-          case 'r':
-            sb.append('\r');
-            p += 2;
-            break;
-          case 't':
-            sb.append('\t');
-            p += 2;
-            break;
-          case 'u': {
-            int v = 0;
-            for (int k = 2; k < 6; k++) {
-              int h = p + k < end ? hex(b[p + k]) : -1;
-              if (h < 0) {
-                throw malformed(p, "invalid \\uXXXX escape at offset " + p);
-              }
-              v = v << 4 | h;
+        x &= 0xff;
+        if (x >= 0xe0 && x <= 0xef && p + 2 < end) {
+          int y = b[p + 1];
+          int z = b[p + 2];
+          if ((y & 0xc0) == 0x80 && (z & 0xc0) == 0x80) {
+            int cp = ((x & 0x0f) << 12) | ((y & 0x3f) << 6) | (z & 0x3f);
+            if (cp >= 0x800 && (cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)) {
+              c[k++] = (char) cp;
+              p += 3;
+              continue;
             }
-            sb.append((char) v);
-            p += 6;
-            break;
           }
-          default:
-            throw malformed(p, "invalid escape '\\" + printable(e) + "' at offset " + p);
+        } else if (x >= 0xc2 && x <= 0xdf && p + 1 < end) {
+          int y = b[p + 1];
+          if ((y & 0xc0) == 0x80) {
+            c[k++] = (char) (((x & 0x1f) << 6) | (y & 0x3f));
+            p += 2;
+            continue;
+          }
+        } else if (x >= 0xf0 && x <= 0xf4 && p + 3 < end) {
+          int y = b[p + 1];
+          int z = b[p + 2];
+          int w = b[p + 3];
+          if ((y & 0xc0) == 0x80 && (z & 0xc0) == 0x80 && (w & 0xc0) == 0x80) {
+            int cp = ((x & 0x07) << 18) | ((y & 0x3f) << 12) | ((z & 0x3f) << 6) | (w & 0x3f);
+            if (cp >= 0x10000 && cp <= Character.MAX_CODE_POINT) {
+              c[k++] = Character.highSurrogate(cp);
+              c[k++] = Character.lowSurrogate(cp);
+              p += 4;
+              continue;
+            }
+          }
         }
-        segment = p;
-        if (sb.length() > limits.maxStringBytes()) {
-          checkLength(start, sb.length());
-        }
+        Utf8.validate(b, p, end); // names the error and its offset
+        throw new JsonCanonicalException("invalid-utf8", p, "invalid UTF-8 at offset " + p);
       }
     }
 
-    private void append(StringBuilder sb, int from, int to) {
-      if (to > from) {
-        boolean ascii = true;
-        for (int k = from; k < to; k++) {
-          if (b[k] < 0) {
-            ascii = false;
-            break;
+    /** Decodes the escape at {@code b[p]} (a backslash) into {@code c[k]}; returns the index after it. */
+    private int escape(int p, char[] c, int k) {
+      if (p + 1 >= end) {
+        throw malformed(p, "unterminated string: input ends after the backslash at offset " + p);
+      }
+      byte e = b[p + 1];
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          c[k] = (char) e;
+          return p + 2;
+        case 'b':
+          c[k] = '\b';
+          return p + 2;
+        case 'f':
+          c[k] = '\f';
+          return p + 2;
+        case 'n':
+          c[k] = '\n';
+          return p + 2;
+        case 'r':
+          c[k] = '\r';
+          return p + 2;
+        case 't':
+          c[k] = '\t';
+          return p + 2;
+        case 'u': {
+          int v = 0;
+          for (int q = 2; q < 6; q++) {
+            int h = p + q < end ? hex(b[p + q]) : -1;
+            if (h < 0) {
+              throw malformed(p, "invalid \\uXXXX escape at offset " + p);
+            }
+            v = v << 4 | h;
           }
+          c[k] = (char) v;
+          return p + 6;
         }
-        if (ascii) {
-          for (int k = from; k < to; k++) {
-            sb.append((char) b[k]);
-          }
-        } else {
-          sb.append(new String(b, from, to - from, StandardCharsets.UTF_8));
-        }
+        default:
+          throw malformed(p, "invalid escape '\\" + printable(e) + "' at offset " + p);
       }
     }
 
@@ -567,8 +595,13 @@ final class JsonReader {
       throw new JsonCanonicalException("malformed", off,
           "UTF-8 byte order mark at offset " + off + " (Python's json.loads(str) refuses it)");
     }
-    Utf8.validate(b, off, off + len);
-    return new Run(b, off, len, internal).parse();
+    try {
+      return new Run(b, off, len, internal).parse();
+    } catch (JsonCanonicalException e) {
+      // Python decodes the whole input before parsing, so invalid UTF-8 anywhere is the error it reports.
+      Utf8.validate(b, off, off + len);
+      throw e;
+    }
   }
 
   private static int hex(byte c) {

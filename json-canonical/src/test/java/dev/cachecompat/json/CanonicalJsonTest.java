@@ -210,6 +210,19 @@ class CanonicalJsonTest {
   }
 
   @Test
+  void reportsInvalidUtf8BeforeAGrammarErrorAsPythonDecodesFirst() {
+    JsonCanonicalException outside = refused(PY, new byte[] {'[', '1', ']', ' ', (byte) 0xff});
+    assertEquals("invalid-utf8", outside.code());
+    assertEquals(4, outside.offset());
+    JsonCanonicalException valid = refused(PY, "[1] \u00e9".getBytes(UTF_8));
+    assertEquals("malformed", valid.code(), "valid UTF-8 in the wrong place is a grammar error");
+    JsonCanonicalException key = refused(PY, new byte[] {'{', '"', (byte) 0xe2, (byte) 0x28, (byte) 0xa1, '"', ':', '1', '}'});
+    assertEquals("invalid-utf8", key.code());
+    assertEquals("byte 0x28 at offset 3 is not a continuation of the UTF-8 sequence at offset 2", key.getMessage());
+    assertEquals("[\"\\ufffd\"]", canon(PY, "[\"\uFFFD\"]"), "a real U+FFFD is fine");
+  }
+
+  @Test
   void refuses100000DeepNestingWithoutStackOverflow() {
     byte[] deep = new byte[100_000];
     Arrays.fill(deep, (byte) '[');
