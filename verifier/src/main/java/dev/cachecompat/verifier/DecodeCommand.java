@@ -6,14 +6,11 @@ import dev.cachecompat.core.Verdict;
 import dev.cachecompat.pickle.PickleDecoder;
 import dev.cachecompat.pickle.PickleException;
 import dev.cachecompat.pickle.PickleJsonView;
-import dev.cachecompat.pickle.Py2Str;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,40 +23,15 @@ final class DecodeCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
 
-  @Option(names = "--py2-str", paramLabel = "POLICY", defaultValue = "bytes",
-      description = "How Python 2 str decodes: bytes (default), latin1, utf8 or ascii.")
-  String py2Str;
-
-  @Option(names = "--allow", paramLabel = "MODULE.NAME",
-      description = "Also allow this global (repeatable); its instances decode to {\"$object\":...}.")
-  List<String> allow = new ArrayList<>();
+  @Mixin
+  PickleOptions pickle = new PickleOptions();
 
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files, directories, or - for stdin.")
   List<String> paths;
 
-  static Py2Str policy(String text) {
-    switch (text.toLowerCase(Locale.ROOT)) {
-      case "bytes":
-        return Py2Str.BYTES;
-      case "latin1":
-      case "latin-1":
-        return Py2Str.LATIN1;
-      case "utf8":
-      case "utf-8":
-        return Py2Str.UTF8;
-      case "ascii":
-        return Py2Str.ASCII;
-      default:
-        throw new IllegalArgumentException(
-            "--py2-str must be bytes, latin1, utf8 or ascii: '" + text + "'");
-    }
-  }
-
   @Override
   public Integer call() throws IOException {
-    PickleDecoder.Builder b = PickleDecoder.builder().py2Str(policy(py2Str));
-    allow.forEach(b::allowGlobal);
-    PickleDecoder decoder = b.build();
+    PickleDecoder decoder = pickle.decoder();
     int status = Main.CLEAN;
     for (Inputs.Input input : Inputs.expand(paths, main.console.in)) {
       ObjectNode line = JsonLines.object();

@@ -50,7 +50,6 @@ final class DemoCommand implements Callable<Integer> {
       scan.keyScheme = "django";
       scan.namespaces = List.of("shop:2", "shop:3");
       scan.expectations = List.of("shop:2=2.7", "shop:3=3.8");
-      scan.py2Str = "bytes";
       scan.format = "table";
       scan.sample = 0;
       scan.sources = sources;

@@ -5,13 +5,12 @@ import dev.cachecompat.core.Finding;
 import dev.cachecompat.json.CanonicalJson;
 import dev.cachecompat.json.CheckResult;
 import dev.cachecompat.json.JsonCanonicalException;
-import dev.cachecompat.json.JsonStyle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -26,17 +25,6 @@ final class JsonCommand implements Runnable {
   @Override
   public void run() {
     throw new IllegalArgumentException("json needs a subcommand: canonicalize or check (try json --help)");
-  }
-
-  static JsonStyle style(String text) {
-    switch (text.toLowerCase(Locale.ROOT)) {
-      case "python":
-        return JsonStyle.PYTHON;
-      case "rfc8785":
-        return JsonStyle.RFC8785;
-      default:
-        throw new IllegalArgumentException("--style must be python or rfc8785: '" + text + "'");
-    }
   }
 
   static ObjectNode error(String file, JsonCanonicalException e) {
@@ -64,16 +52,8 @@ final class JsonCommand implements Runnable {
     @ParentCommand
     JsonCommand json;
 
-    @Option(names = "--style", defaultValue = "python", paramLabel = "STYLE",
-        description = "python (default) or rfc8785.")
-    String style;
-
-    @Option(names = "--compact", description = "Python style: separators ',' and ':'.")
-    boolean compact;
-
-    @Option(names = "--ensure-ascii", defaultValue = "true", arity = "1", paramLabel = "BOOL",
-        description = "Python style: escape every non-ASCII character (default true).")
-    boolean ensureAscii;
+    @Mixin
+    JsonStyleOptions styleOptions = new JsonStyleOptions();
 
     @Option(names = "--jsonl", description = "One JSON line per input.")
     boolean jsonl;
@@ -83,10 +63,7 @@ final class JsonCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      JsonStyle s = style(style);
-      CanonicalJson canon = s == JsonStyle.PYTHON
-          ? CanonicalJson.python().toBuilder().compact(compact).ensureAscii(ensureAscii).build()
-          : CanonicalJson.rfc8785();
+      CanonicalJson canon = styleOptions.canonicalJson();
       Console console = json.main.console;
       List<Inputs.Input> inputs = Inputs.expand(paths, console.in);
       long max = canon.limits().maxPayloadBytes();
@@ -133,26 +110,15 @@ final class JsonCommand implements Runnable {
     @ParentCommand
     JsonCommand json;
 
-    @Option(names = "--style", defaultValue = "python", paramLabel = "STYLE",
-        description = "python (default) or rfc8785.")
-    String style;
-
-    @Option(names = "--compact", description = "Python style: expect separators ',' and ':'.")
-    boolean compact;
-
-    @Option(names = "--ensure-ascii", defaultValue = "true", arity = "1", paramLabel = "BOOL",
-        description = "Python style: expect every non-ASCII character escaped (default true).")
-    boolean ensureAscii;
+    @Mixin
+    JsonStyleOptions styleOptions = new JsonStyleOptions();
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files, directories, or - for stdin.")
     List<String> paths;
 
     @Override
     public Integer call() throws IOException {
-      JsonStyle s = style(style);
-      CanonicalJson canon = s == JsonStyle.PYTHON
-          ? CanonicalJson.python().toBuilder().compact(compact).ensureAscii(ensureAscii).build()
-          : CanonicalJson.rfc8785();
+      CanonicalJson canon = styleOptions.canonicalJson();
       Console console = json.main.console;
       int status = Main.CLEAN;
       for (Inputs.Input input : Inputs.expand(paths, console.in)) {

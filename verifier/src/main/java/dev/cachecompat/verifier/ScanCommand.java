@@ -2,7 +2,6 @@ package dev.cachecompat.verifier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cachecompat.core.Finding;
-import dev.cachecompat.pickle.PickleDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -38,12 +38,8 @@ final class ScanCommand implements Callable<Integer> {
       description = "The oldest Python that reads the namespace (repeatable), e.g. shop:2=2.7.")
   List<String> expectations = new ArrayList<>();
 
-  @Option(names = "--py2-str", defaultValue = "bytes", paramLabel = "POLICY",
-      description = "How Python 2 str decodes in values: bytes (default), latin1, utf8 or ascii.")
-  String py2Str;
-
-  @Option(names = "--allow", paramLabel = "MODULE.NAME", description = "Also allow this global (repeatable).")
-  List<String> allow = new ArrayList<>();
+  @Mixin
+  PickleOptions pickle = new PickleOptions();
 
   @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
       description = "table (default, a summary for people) or jsonl (a line per key, then a summary line).")
@@ -76,9 +72,7 @@ final class ScanCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--sample must be 0 or more: " + sample);
     }
     NamespaceResolver resolver = new NamespaceResolver(NamespaceResolver.scheme(keyScheme), namespaces, expectations);
-    PickleDecoder.Builder db = PickleDecoder.builder().py2Str(DecodeCommand.policy(py2Str));
-    allow.forEach(db::allowGlobal);
-    EntryClassifier classifier = new EntryClassifier(db.build(), resolver);
+    EntryClassifier classifier = new EntryClassifier(pickle.decoder(), resolver);
     List<SourceUri> uris = new ArrayList<>();
     for (String s : sources) {
       uris.add(SourceUri.parse(s));
