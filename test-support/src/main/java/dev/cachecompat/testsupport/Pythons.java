@@ -27,8 +27,16 @@ public final class Pythons {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
-  /** The pyenv root: {@code $PYENV_ROOT}, else {@code ~/.pyenv}. */
+  /** The pyenv root: what {@code pyenv root} says, else {@code $PYENV_ROOT}, else {@code ~/.pyenv}. */
   public static Path pyenvRoot() {
+    try {
+      String root = Tools.run(List.of(Tools.require("pyenv"), "root"), 30).trim();
+      if (!root.isEmpty() && Files.isDirectory(Path.of(root))) {
+        return Path.of(root);
+      }
+    } catch (RuntimeException noPyenvCommand) {
+      // pyenv not on PATH (CI shells may lack its shims): fall back to where it installs by default
+    }
     String env = System.getenv("PYENV_ROOT");
     if (env != null && !env.isEmpty()) {
       return Path.of(env);

@@ -20,7 +20,8 @@ final class Tools {
 
   /** The absolute path of {@code name} on PATH (or /usr/sbin, /usr/bin), or a clear failure naming the fix. */
   static String require(String name) {
-    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/bin:/usr/local/bin";
+    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/bin:/usr/local/bin"
+        + File.pathSeparator + System.getProperty("user.home") + "/.pyenv/bin";
     for (String dir : path.split(File.pathSeparator)) {
       if (dir.isEmpty()) {
         continue;
