@@ -148,7 +148,7 @@ public final class NamespaceMigrator {
 
   /** Decodes a source entry and encodes it for the target, or counts why not; null when not to be copied. */
   byte[] transcodeRedis(Run run, String logicalKey, byte[] data) {
-    Object value = decode(run, run.from.rawKey(logicalKey), () -> payloads.decodeRedis(run.to, run.from, data));
+    Object value = decode(run, run.from.rawKey(logicalKey), () -> payloads.decodeRedis(run.from, data));
     if (value == null) {
       return null;
     }
@@ -163,7 +163,7 @@ public final class NamespaceMigrator {
 
   MemcachedValue transcodeMemcached(Run run, String logicalKey, MemcachedValue v) {
     Object value = decode(run, run.from.rawKey(logicalKey),
-        () -> payloads.decodeMemcached(run.to, run.from, v.flags(), v.data()));
+        () -> payloads.decodeMemcached(run.from, v.flags(), v.data()));
     if (value == null) {
       return null;
     }
