@@ -9,7 +9,8 @@ import java.util.List;
  * {@code shop:3} read by Python 3.8+, and the {@link MigrationMode} they share.
  *
  * <p>A delete through any client of the group reaches every namespace. No two namespaces may produce the same raw
- * key for the same logical key (checked with a probe key when the group is built).
+ * key for the same logical key (checked with a probe key when the group is built), and no namespace's raw prefix
+ * may start with another's ({@code shop:} would otherwise own the keys of {@code shop:2:}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -42,7 +43,8 @@ public final class NamespaceGroup {
    * @param mode the migration mode
    * @param namespaces one or more namespaces with distinct names and raw keys
    * @return the group
-   * @throws IllegalArgumentException if there are none, or two share a name or a raw-key prefix
+   * @throws IllegalArgumentException if there are none, two share a name or a raw key, or one's raw prefix starts
+   *     with another's
    * @throws NullPointerException if an argument is null
    */
   public static NamespaceGroup of(MigrationMode mode, List<Namespace> namespaces) {
@@ -56,6 +58,14 @@ public final class NamespaceGroup {
       String probe = n.rawKey("k");
       Checks.requireArgument(!probes.contains(probe),
           "namespaces '%s' and another make the same raw key '%s'", n.name(), probe);
+      for (Namespace m : list) {
+        String a = n.scheme().rawPrefix();
+        String b = m.scheme().rawPrefix();
+        // 'shop:' would own every key of 'shop:2:' too: its SCANs, metadumps and logicalKey would take them
+        Checks.requireArgument(m == n || a.isEmpty() || !b.startsWith(a) || a.equals(b),
+            "namespace '%s' (raw prefix '%s') would contain the keys of namespace '%s' (raw prefix '%s')",
+            n.name(), a, m.name(), b);
+      }
       names.add(n.name());
       probes.add(probe);
     }

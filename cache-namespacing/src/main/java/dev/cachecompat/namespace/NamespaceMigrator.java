@@ -46,7 +46,9 @@ import net.rubyeye.xmemcached.MemcachedClient;
  * writers of the source should dual-write while a migration runs.
  *
  * <p>Every source payload is validated as a read would be; rejected ones are counted, reported to the options'
- * listener and never copied. Thread-safe; one run at a time per target is the sensible use.
+ * listener and never copied. The source is found by its raw prefix, so a namespace whose prefix starts with the
+ * source's (say {@code shop:2:} under {@code shop:}) would be copied too: {@link NamespaceGroup} refuses such
+ * pairs, the migrator cannot see them. Thread-safe; one run at a time per target is the sensible use.
  */
 public final class NamespaceMigrator {
   private static final Pattern HASHED = Pattern.compile(".*#[0-9a-f]{64}");
@@ -148,7 +150,7 @@ public final class NamespaceMigrator {
 
   /** Decodes a source entry and encodes it for the target, or counts why not; null when not to be copied. */
   byte[] transcodeRedis(Run run, String logicalKey, byte[] data) {
-    Object value = decode(run, run.from.rawKey(logicalKey), () -> payloads.decodeRedis(run.to, run.from, data));
+    Object value = decode(run, run.from.rawKey(logicalKey), () -> payloads.decodeRedis(run.from, data));
     if (value == null) {
       return null;
     }
@@ -163,7 +165,7 @@ public final class NamespaceMigrator {
 
   MemcachedValue transcodeMemcached(Run run, String logicalKey, MemcachedValue v) {
     Object value = decode(run, run.from.rawKey(logicalKey),
-        () -> payloads.decodeMemcached(run.to, run.from, v.flags(), v.data()));
+        () -> payloads.decodeMemcached(run.from, v.flags(), v.data()));
     if (value == null) {
       return null;
     }

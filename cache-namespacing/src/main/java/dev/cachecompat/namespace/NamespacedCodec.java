@@ -107,7 +107,7 @@ public final class NamespacedCodec implements RedisCodec<String, Object>, ToByte
     byte[] data = new byte[bytes.remaining()];
     bytes.get(data);
     return Decoding.decode(payloads.options(), namespace, namespace, "",
-        () -> payloads.decodeRedis(namespace, namespace, data));
+        () -> payloads.decodeRedis(namespace, data));
   }
 
   /**

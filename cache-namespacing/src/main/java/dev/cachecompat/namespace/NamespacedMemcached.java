@@ -143,7 +143,7 @@ public final class NamespacedMemcached {
 
   private Object decode(Namespace source, String wireKey, MemcachedValue v) {
     return Decoding.decode(payloads.options(), own, source, wireKey,
-        () -> payloads.decodeMemcached(own, source, v.flags(), v.data()));
+        () -> payloads.decodeMemcached(source, v.flags(), v.data()));
   }
 
   /**

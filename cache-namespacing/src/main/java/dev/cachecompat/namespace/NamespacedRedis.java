@@ -174,7 +174,7 @@ public final class NamespacedRedis {
 
   private Object decode(Namespace source, String key, byte[] data) {
     return Decoding.decode(payloads.options(), own, source, source.rawKey(key),
-        () -> payloads.decodeRedis(own, source, data));
+        () -> payloads.decodeRedis(source, data));
   }
 
   /**
@@ -432,6 +432,17 @@ public final class NamespacedRedis {
    * @throws NamespaceException if the server fails
    */
   public boolean touch(String key, Duration ttl) {
+    return sync(touchAsync(key, ttl), what("PEXPIRE", own, key));
+  }
+
+  /**
+   * Sets a new TTL asynchronously; see {@link #touch}.
+   *
+   * @param key the logical key
+   * @param ttl the new TTL, or zero to remove the expiry
+   * @return whether the caller's namespace held the key, or a failure with {@link NamespaceException}
+   */
+  public CompletableFuture<Boolean> touchAsync(String key, Duration ttl) {
     Checks.requireNonNull(ttl, "ttl");
     Checks.requireArgument(!ttl.isNegative(), "TTL must not be negative: %s", ttl);
     List<Namespace> targets = group.mode() == MigrationMode.DUAL_WRITE ? group.namespaces() : List.of(own);
@@ -448,8 +459,7 @@ public final class NamespacedRedis {
       }
     }
     CompletableFuture<Boolean> result = first;
-    return sync(CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenCompose(x -> result),
-        what("PEXPIRE", own, key));
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenCompose(x -> result);
   }
 
   /**
@@ -462,10 +472,20 @@ public final class NamespacedRedis {
    * @throws NamespaceException if the server fails or the value is not an integer
    */
   public long incr(String key, long delta) {
+    return sync(incrAsync(key, delta), what("INCRBY", own, key));
+  }
+
+  /**
+   * INCRBY asynchronously; see {@link #incr}.
+   *
+   * @param key the logical key
+   * @param delta the amount, may be negative
+   * @return the new value, or a failure with {@link NamespaceException}
+   */
+  public CompletableFuture<Long> incrAsync(String key, long delta) {
     byte[] k = raw(own, key);
-    CompletableFuture<Long> f = cf(redis.incrby(k, delta), what("INCRBY", own, key))
+    return cf(redis.incrby(k, delta), what("INCRBY", own, key))
         .thenCompose(v -> propagate(key, v, null).thenApply(x -> v));
-    return sync(f, what("INCRBY", own, key));
   }
 
   /**

@@ -85,8 +85,8 @@ final class Payloads {
     return new MemcachedValue(flags, data);
   }
 
-  /** Decodes a memcached value for {@code reader}; throws NamespaceException with a payload code. */
-  Object decodeMemcached(Namespace reader, Namespace source, int flags, byte[] data) {
+  /** Decodes a memcached value read from {@code source}; throws NamespaceException with a payload code. */
+  Object decodeMemcached(Namespace source, int flags, byte[] data) {
     if ((flags & ~KNOWN) != 0) {
       throw new NamespaceException("unknown-flags", String.format(
           "memcached flags 0x%x have bits no Python client sets (known: 1 pickle, 2 int, 4 long, 8 zlib, 16 text)",
@@ -133,7 +133,7 @@ final class Payloads {
     return pickle.encode(ns, value);
   }
 
-  Object decodeRedis(Namespace reader, Namespace source, byte[] data) {
+  Object decodeRedis(Namespace source, byte[] data) {
     if (source.format() == ValueFormat.JSON) {
       return decodeObject(source, data, ValueFormat.JSON);
     }

@@ -76,7 +76,7 @@ public final class PythonTranscoder implements Transcoder<Object> {
   @Override
   public Object decode(CachedData data) {
     return Decoding.decode(payloads.options(), namespace, namespace, "",
-        () -> payloads.decodeMemcached(namespace, namespace, data.getFlag(), data.getData()));
+        () -> payloads.decodeMemcached(namespace, data.getFlag(), data.getData()));
   }
 
   /** Refused: the transcoder is immutable. */

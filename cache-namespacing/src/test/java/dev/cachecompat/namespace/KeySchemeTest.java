@@ -52,4 +52,15 @@ class KeySchemeTest {
         () -> NamespaceGroup.of(MigrationMode.OWN, a, b));
     assertEquals("namespaces 'other' and another make the same raw key 'shop:2:k'", e.getMessage());
   }
+
+  @Test
+  void groupRefusesANamespaceWhosePrefixContainsAnother() {
+    Namespace wide = Namespace.builder(KeyScheme.prefix("shop:"), PythonVersion.PY3_8).name("wide").build();
+    Namespace narrow = Namespace.django("shop", 2, PythonVersion.PY2_7);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NamespaceGroup.of(MigrationMode.OWN, narrow, wide));
+    assertEquals("namespace 'wide' (raw prefix 'shop:') would contain the keys of namespace 'shop:2' (raw prefix"
+        + " 'shop:2:')", e.getMessage());
+    NamespaceGroup.of(MigrationMode.OWN, narrow, Namespace.django("shop", 22, PythonVersion.PY3_8));
+  }
 }

@@ -31,15 +31,15 @@ class PayloadsTest {
   @Test
   void redisIntegersAreDecimalDigitsAsDjangoWritesThem() {
     assertArrayEquals("42".getBytes(StandardCharsets.US_ASCII), payloads.encodeRedis(PY27, 42));
-    assertEquals(42L, payloads.decodeRedis(PY27, PY27, "42".getBytes(StandardCharsets.US_ASCII)));
-    assertEquals(BigInteger.TEN.pow(20), payloads.decodeRedis(PY27, PY27,
+    assertEquals(42L, payloads.decodeRedis(PY27, "42".getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(BigInteger.TEN.pow(20), payloads.decodeRedis(PY27,
         "100000000000000000000".getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
   void integerFlagWithNonDigitsIsRejectedWithTheBytes() {
     NamespaceException e = assertThrows(NamespaceException.class,
-        () -> payloads.decodeMemcached(PY38, PY38, 2, "4 2".getBytes(StandardCharsets.US_ASCII)));
+        () -> payloads.decodeMemcached(PY38, 2, "4 2".getBytes(StandardCharsets.US_ASCII)));
     assertEquals("bad-integer", e.code());
     assertEquals("memcached flags 2 mark an integer but the value is not decimal digits: b'4 2'", e.getMessage());
   }
@@ -47,15 +47,15 @@ class PayloadsTest {
   @Test
   void integerOverTheDigitLimitIsRejected() {
     Payloads small = Payloads.create(ValueOptions.builder().limits(Limits.builder().maxIntDigits(5).build()).build());
-    assertEquals(99999L, small.decodeMemcached(PY38, PY38, 2, "99999".getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(99999L, small.decodeMemcached(PY38, 2, "99999".getBytes(StandardCharsets.US_ASCII)));
     assertThrows(NamespaceException.class,
-        () -> small.decodeMemcached(PY38, PY38, 2, "123456".getBytes(StandardCharsets.US_ASCII)));
+        () -> small.decodeMemcached(PY38, 2, "123456".getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
   void textFlagWithMalformedUtf8IsRejected() {
     NamespaceException e = assertThrows(NamespaceException.class,
-        () -> payloads.decodeMemcached(PY38, PY38, 16, new byte[] {'a', (byte) 0xff}));
+        () -> payloads.decodeMemcached(PY38, 16, new byte[] {'a', (byte) 0xff}));
     assertEquals("bad-text", e.code());
     assertEquals("memcached flags 16 mark UTF-8 text but the value is not valid UTF-8: b'a\\xff'", e.getMessage());
   }
@@ -65,7 +65,7 @@ class PayloadsTest {
     Payloads zip = Payloads.create(ValueOptions.builder().compressAbove(10).build());
     MemcachedValue v = zip.encodeMemcached(PY38, "a".repeat(1000));
     assertEquals(16 | 8, v.flags());
-    assertEquals("a".repeat(1000), zip.decodeMemcached(PY38, PY38, v.flags(), v.data()));
+    assertEquals("a".repeat(1000), zip.decodeMemcached(PY38, v.flags(), v.data()));
     assertEquals(0, zip.encodeMemcached(PY38, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}).flags());
   }
 
@@ -74,7 +74,7 @@ class PayloadsTest {
     byte[] z = Payloads.deflate("hello world hello world".getBytes(StandardCharsets.US_ASCII));
     byte[] cut = java.util.Arrays.copyOf(z, z.length - 4);
     NamespaceException e = assertThrows(NamespaceException.class,
-        () -> payloads.decodeMemcached(PY38, PY38, 8, cut));
+        () -> payloads.decodeMemcached(PY38, 8, cut));
     assertEquals("bad-compression", e.code());
   }
 
