@@ -311,20 +311,43 @@ public final class PickleJsonView {
   }
 
   private static String isoDate(LocalDate d) {
-    return String.format("%04d-%02d-%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+    StringBuilder b = new StringBuilder(10);
+    pad(b, d.getYear(), 4).append('-');
+    pad(b, d.getMonthValue(), 2).append('-');
+    return pad(b, d.getDayOfMonth(), 2).toString();
   }
 
   /** Python's utcoffset format: +HH:MM, with :SS when there are seconds. */
   private static String isoOffset(java.time.ZoneOffset z) {
     int total = z.getTotalSeconds();
     int abs = Math.abs(total);
-    String hm = String.format("%s%02d:%02d", total < 0 ? "-" : "+", abs / 3600, abs / 60 % 60);
-    return abs % 60 == 0 ? hm : hm + String.format(":%02d", abs % 60);
+    StringBuilder b = new StringBuilder(9).append(total < 0 ? '-' : '+');
+    pad(b, abs / 3600, 2).append(':');
+    pad(b, abs / 60 % 60, 2);
+    if (abs % 60 != 0) {
+      pad(b.append(':'), abs % 60, 2);
+    }
+    return b.toString();
   }
 
   private static String isoTime(LocalTime t) {
-    String hms = String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+    StringBuilder b = new StringBuilder(15);
+    pad(b, t.getHour(), 2).append(':');
+    pad(b, t.getMinute(), 2).append(':');
+    pad(b, t.getSecond(), 2);
     int micros = t.getNano() / 1_000;
-    return micros == 0 ? hms : hms + String.format(".%06d", micros);
+    if (micros != 0) {
+      pad(b.append('.'), micros, 6);
+    }
+    return b.toString();
+  }
+
+  /** Appends {@code value} (not negative) zero-padded to {@code width} digits, as %0Nd does; hot in views. */
+  private static StringBuilder pad(StringBuilder b, int value, int width) {
+    String digits = Integer.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    return b.append(digits);
   }
 }

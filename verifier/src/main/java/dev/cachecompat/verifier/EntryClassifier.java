@@ -179,17 +179,33 @@ final class EntryClassifier {
   }
 
   private void pickle(Builder r, byte[] data) {
-    PickleReport report = decoder.inspector().inspect(data);
+    PickleDecoder.Decoded decoded;
+    PickleReport report;
+    try {
+      decoded = decoder.decodeDetailed(data); // inspects first
+      report = decoded.report();
+    } catch (PickleException ex) {
+      // Refused: inspect again (only the refused pay twice) for every finding, not just the first.
+      report = decoder.inspector().inspect(data);
+      decoded = null;
+      if (report.isValid()) {
+        r.protocol = report.protocol();
+        r.minPython = report.minPython();
+        r.findings.addAll(report.findings());
+        r.fail(ex.verdict(), ex.code(), ex.getMessage());
+        return;
+      }
+    }
     r.protocol = report.protocol();
     r.minPython = report.minPython();
     r.findings.addAll(report.findings());
     r.verdict = report.verdict();
-    if (!report.isValid()) {
+    if (decoded == null) {
       r.ok = false;
       return;
     }
     try {
-      r.value = PickleJsonView.toJson(decoder.decode(data));
+      r.value = PickleJsonView.toJson(decoded.value());
     } catch (PickleException ex) {
       r.fail(ex.verdict(), ex.code(), ex.getMessage());
       return;

@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Splits raw keys into namespace and user key by the key scheme, and knows which Python reads each namespace.
@@ -17,8 +15,6 @@ import java.util.regex.Pattern;
  * ones count. {@code prefix}: a declared prefix starts the key. {@code none}: no namespaces.
  */
 final class NamespaceResolver {
-  private static final Pattern DJANGO = Pattern.compile("(?s)([^:]*):(-?\\d{1,9}):(.*)");
-
   enum Scheme { DJANGO, PREFIX, NONE }
 
   /** A namespace: for django a prefix and version, for prefix the prefix alone (version null). */
@@ -86,15 +82,15 @@ final class NamespaceResolver {
   Resolved resolve(String rawKey) {
     switch (scheme) {
       case DJANGO: {
-        Matcher m = DJANGO.matcher(rawKey);
-        if (!m.matches()) {
+        Ns ns = djangoNamespace(rawKey);
+        if (ns == null) {
           return new Resolved(null, rawKey);
         }
-        Ns ns = new Ns(m.group(1), Integer.parseInt(m.group(2)));
+        int userKeyStart = rawKey.indexOf(':', ns.prefix().length() + 1) + 1;
         if (!declared.isEmpty() && !declared.contains(ns)) {
           return new Resolved(null, rawKey);
         }
-        return new Resolved(ns, m.group(3));
+        return new Resolved(ns, rawKey.substring(userKeyStart));
       }
       case PREFIX: {
         Ns best = null;
@@ -109,6 +105,27 @@ final class NamespaceResolver {
       default:
         return new Resolved(null, rawKey);
     }
+  }
+
+  /** {@code PREFIX:VERSION:} at the start of a Django key (VERSION at most 9 digits), or null; no regex per key. */
+  static Ns djangoNamespace(String rawKey) {
+    int first = rawKey.indexOf(':');
+    if (first < 0) {
+      return null;
+    }
+    int i = first + 1;
+    int start = i;
+    if (i < rawKey.length() && rawKey.charAt(i) == '-') {
+      i++;
+    }
+    int digitsStart = i;
+    while (i < rawKey.length() && rawKey.charAt(i) >= '0' && rawKey.charAt(i) <= '9') {
+      i++;
+    }
+    if (i == digitsStart || i - digitsStart > 9 || i >= rawKey.length() || rawKey.charAt(i) != ':') {
+      return null;
+    }
+    return new Ns(rawKey.substring(0, first), Integer.parseInt(rawKey.substring(start, i)));
   }
 
   /** The oldest Python declared to read the namespace, or null when nothing was declared. */
