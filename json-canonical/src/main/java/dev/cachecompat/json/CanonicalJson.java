@@ -161,6 +161,18 @@ public final class CanonicalJson {
   }
 
   /**
+   * A Jackson {@link ObjectMapper} for code that already writes through one: its {@code writeValueAsBytes},
+   * {@code writeValueAsString} and {@code writeValue} produce exactly what {@link #writeBytes(Object)} of this
+   * style produces, with POJOs bound by the returned mapper's own configuration (register modules on it as on
+   * any mapper). Its readers and {@code writer()}/{@code writerFor()} are Jackson's, not canonical.
+   *
+   * @return a new mapper; as thread-safe as any ObjectMapper once configured
+   */
+  public ObjectMapper objectMapper() {
+    return new CanonicalObjectMapper(this);
+  }
+
+  /**
    * Writes {@code value} canonically.
    *
    * @param value the value, or null for JSON {@code null}
