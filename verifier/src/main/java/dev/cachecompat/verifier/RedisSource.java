@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
 
 /**
  * A live Redis, scanned with {@code SCAN} (COUNT = batch size). For each batch, one pipelined round trip asks
- * {@code TYPE}, {@code PTTL} and {@code STRLEN} of every key, a second fetches the string values with pipelined
- * {@code GET}s (at most {@link SourceOptions#BATCH_VALUE_BUDGET} bytes per pipeline; longer values than
- * {@link SourceOptions#maxValueBytes()} are not fetched). Keys that vanish between SCAN and TYPE are skipped.
+ * {@code PTTL}, {@code STRLEN} and {@code GETRANGE 0 (budget / batch size - 1)} of every key, which reads most
+ * cache values whole; {@code TYPE} follows only for keys that are not strings, and pipelined {@code GET}s only for
+ * longer values (at most {@link SourceOptions#BATCH_VALUE_BUDGET} bytes per pipeline; longer values than
+ * {@link SourceOptions#maxValueBytes()} are not fetched). Keys that vanish during the batch are skipped.
  *
  * <p>Cursor: {@code CURSOR} (a SCAN cursor, the next batch starts there) or {@code CURSOR+N} (the batch at
  * CURSOR, of which the first N keys were already delivered), or {@code done}. Resuming in the middle of a batch
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
  */
 final class RedisSource extends AbstractScanSource {
   private static final byte[] NO_VALUE = new byte[0];
+  /** What a WRONGTYPE answer to STRLEN becomes (STRLEN itself never answers a negative number). */
+  private static final Long WRONG_TYPE = Long.MIN_VALUE;
   private static final Pattern CURSOR = Pattern.compile("(\\d{1,20})(?:\\+(\\d{1,9}))?");
 
   private final String description;
@@ -206,64 +209,93 @@ final class RedisSource extends AbstractScanSource {
     private boolean deliverBatch(EntryConsumer consumer, RedisAsyncCommands<byte[], byte[]> async,
         List<byte[]> keys, int from, int end) {
       int n = end - from;
-      List<RedisFuture<String>> types = new ArrayList<>(n);
+      // One round trip: PTTL, STRLEN and the first `inline` bytes of every key. Values that fit (most cache
+      // entries) are done; the batch holds at most BATCH_VALUE_BUDGET bytes of them.
+      long inline = Math.max(1, Math.min(options.maxValueBytes(), SourceOptions.BATCH_VALUE_BUDGET / Math.max(1, n)));
       List<RedisFuture<Long>> ttls = new ArrayList<>(n);
       List<RedisFuture<Long>> lengths = new ArrayList<>(n);
+      List<RedisFuture<byte[]>> heads = new ArrayList<>(n);
       for (int i = from; i < end; i++) {
         byte[] k = keys.get(i);
-        types.add(async.type(k));
         ttls.add(async.pttl(k));
         lengths.add(async.strlen(k));
+        heads.add(async.getrange(k, 0, inline - 1));
       }
       connection.flushCommands();
       String[] type = new String[n];
       Long[] ttl = new Long[n];
       long[] length = new long[n];
+      byte[][] value = new byte[n][];
+      List<Integer> untyped = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        type[i] = await(types.get(i), null);
         ttl[i] = await(ttls.get(i), null);
-        // STRLEN fails with WRONGTYPE for non-strings, and answers 0 for a key that vanished
-        length[i] = "string".equals(type[i]) ? await(lengths.get(i), -1L) : awaitQuietly(lengths.get(i));
+        // STRLEN and GETRANGE fail with WRONGTYPE for non-strings, and answer 0 and "" for a vanished key
+        Long len = await(lengths.get(i), WRONG_TYPE);
+        byte[] head = await(heads.get(i), NO_VALUE);
+        if (len == WRONG_TYPE) {
+          untyped.add(i);
+          length[i] = -1;
+        } else if (ttl[i] != null && ttl[i] == -2) {
+          type[i] = "none";
+        } else {
+          type[i] = "string";
+          length[i] = len;
+          value[i] = head != NO_VALUE && head.length == len ? head : null;
+        }
       }
-      int i = 0;
-      while (i < n) {
-        // one pipeline of GETs, bounded by the byte budget (a single over-budget value still goes alone)
-        int j = i;
-        long bytes = 0;
-        List<RedisFuture<byte[]>> gets = new ArrayList<>();
-        while (j < n) {
-          boolean fetch = "string".equals(type[j]) && length[j] <= options.maxValueBytes();
-          if (fetch && j > i && bytes + length[j] > SourceOptions.BATCH_VALUE_BUDGET) {
-            break;
-          }
-          gets.add(fetch ? async.get(keys.get(from + j)) : null);
-          bytes += fetch ? length[j] : 0;
-          j++;
+      if (!untyped.isEmpty()) {
+        List<RedisFuture<String>> types = new ArrayList<>(untyped.size());
+        for (int i : untyped) {
+          types.add(async.type(keys.get(from + i)));
         }
         connection.flushCommands();
-        for (int g = 0; g < gets.size(); g++) {
-          int idx = i + g;
-          // a GET that fails (the key changed type since TYPE) counts as vanished, like one that answers nil
-          byte[] value = gets.get(g) == null ? null : await(gets.get(g), NO_VALUE);
-          value = value == NO_VALUE ? null : value;
-          String t = type[idx];
-          Long pttl = ttl[idx];
-          if (t == null || t.equals("none") || (pttl != null && pttl == -2) || ("string".equals(t)
-              && gets.get(g) != null && value == null)) {
-            if (!skipVanished(from + idx + 1)) {
-              return false;
+        for (int t = 0; t < untyped.size(); t++) {
+          type[untyped.get(t)] = await(types.get(t), null);
+        }
+      }
+      // Values longer than `inline`: pipelined GETs, at most BATCH_VALUE_BUDGET bytes a pipeline (a single
+      // over-budget value still goes alone), delivered in key order with the rest.
+      List<RedisFuture<byte[]>> gets = new ArrayList<>();
+      int getsFrom = 0;
+      for (int i = 0; i < n; i++) {
+        String t = type[i];
+        boolean needsGet = "string".equals(t) && value[i] == null && length[i] <= options.maxValueBytes();
+        boolean fetched = false;
+        if (needsGet) {
+          if (i >= getsFrom + gets.size()) {
+            gets.clear();
+            getsFrom = i;
+            long bytes = 0;
+            for (int j = i; j < n; j++) {
+              boolean fetch = "string".equals(type[j]) && value[j] == null && length[j] <= options.maxValueBytes();
+              if (fetch && j > i && bytes + length[j] > SourceOptions.BATCH_VALUE_BUDGET) {
+                break;
+              }
+              gets.add(fetch ? async.get(keys.get(from + j)) : null);
+              bytes += fetch ? length[j] : 0;
             }
-            continue;
+            connection.flushCommands();
           }
-          long len = "string".equals(t) ? (value != null ? value.length : length[idx]) : -1;
-          RawEntry e = new RawEntry(keys.get(from + idx), value, len, null,
-              pttl == null ? null : ttlFromMillis(pttl), t);
-          int next = from + idx + 1;
-          if (!owner.deliver(consumer, e, () -> position = next)) {
+          // a GET that fails (the key changed type since) counts as vanished, like one that answers nil
+          byte[] v = await(gets.get(i - getsFrom), NO_VALUE);
+          value[i] = v == NO_VALUE ? null : v;
+          fetched = true;
+        }
+        Long pttl = ttl[i];
+        if (t == null || t.equals("none") || (pttl != null && pttl == -2) || (fetched && value[i] == null)) {
+          if (!skipVanished(from + i + 1)) {
             return false;
           }
+          continue;
         }
-        i = j;
+        long len = "string".equals(t) ? (value[i] != null ? value[i].length : length[i]) : -1;
+        RawEntry e = new RawEntry(keys.get(from + i), value[i], len, null,
+            pttl == null ? null : ttlFromMillis(pttl), t);
+        value[i] = null; // delivered: let it go
+        int next = from + i + 1;
+        if (!owner.deliver(consumer, e, () -> position = next)) {
+          return false;
+        }
       }
       return true;
     }
@@ -273,17 +305,6 @@ final class RedisSource extends AbstractScanSource {
         position = next;
       }
       return !stopped;
-    }
-
-    private static long awaitQuietly(RedisFuture<Long> f) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException e) {
-        // expected for non-strings
-      }
-      return -1;
     }
 
     /** The command's result; {@code onServerError} when Redis answered an error; a lost connection throws. */
