@@ -56,7 +56,8 @@ final class RedisClusterSource extends AbstractScanSource {
     }
     RedisClusterClient client = RedisClusterClient.create(seeds);
     client.setOptions(ClusterClientOptions.builder().autoReconnect(false)
-        .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build());
     StatefulRedisClusterConnection<byte[], byte[]> c = null;
     try {
       c = client.connect(ByteArrayCodec.INSTANCE);

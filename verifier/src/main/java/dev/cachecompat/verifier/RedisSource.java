@@ -83,8 +83,11 @@ final class RedisSource extends AbstractScanSource {
 
   /** No silent reconnects: a lost connection must fail the scan, not stall it. */
   static ClientOptions clientOptions() {
+    // No per-command timeout timers either: await() bounds every wait, and a timer per pipelined command is a
+    // measurable cost at tens of thousands of commands a second.
     return ClientOptions.builder().autoReconnect(false)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build();
   }
 
   static void shutdown(io.lettuce.core.AbstractRedisClient client) {
