@@ -347,25 +347,38 @@ public final class PythonValues {
    * @return text
    */
   public static String describe(Object value) {
+    return describe(value, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+  }
+
+  private static String describe(Object value, Set<Object> open) {
     if (value instanceof byte[]) {
       return "b" + Arrays.toString((byte[]) value);
     }
-    if (value instanceof List) {
-      List<String> parts = new ArrayList<>();
-      for (Object o : (List<?>) value) {
-        parts.add(o == value ? "[...]" : describe(o));
-      }
-      return "[" + String.join(", ", parts) + "]";
+    boolean container = value instanceof List || value instanceof Map || value instanceof PyTuple;
+    if (container && !open.add(value)) {
+      return "<cycle>";
     }
-    if (value instanceof PyTuple) {
-      return "(" + describe(((PyTuple) value).items()).replaceAll("^\\[|\\]$", "") + ")";
-    }
-    if (value instanceof Map) {
-      List<String> parts = new ArrayList<>();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-        parts.add(describe(e.getKey()) + ": " + (e.getValue() == value ? "{...}" : describe(e.getValue())));
+    try {
+      if (value instanceof List || value instanceof PyTuple) {
+        List<?> items = value instanceof PyTuple ? ((PyTuple) value).items() : (List<?>) value;
+        List<String> parts = new ArrayList<>();
+        for (Object o : items) {
+          parts.add(describe(o, open));
+        }
+        String body = String.join(", ", parts);
+        return value instanceof PyTuple ? "(" + body + ")" : "[" + body + "]";
       }
-      return "{" + String.join(", ", parts) + "}";
+      if (value instanceof Map) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+          parts.add(describe(e.getKey(), open) + ": " + describe(e.getValue(), open));
+        }
+        return "{" + String.join(", ", parts) + "}";
+      }
+    } finally {
+      if (container) {
+        open.remove(value);
+      }
     }
     return Objects.toString(value);
   }

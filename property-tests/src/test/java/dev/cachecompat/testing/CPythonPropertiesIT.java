@@ -3,8 +3,10 @@ package dev.cachecompat.testing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.core.Verdict;
 import dev.cachecompat.json.CanonicalJson;
+import dev.cachecompat.json.JsonCanonicalException;
 import dev.cachecompat.pickle.PickleDecoder;
 import dev.cachecompat.pickle.PickleEncoder;
 import dev.cachecompat.pickle.PickleException;
@@ -19,6 +21,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -63,8 +66,16 @@ class CPythonPropertiesIT {
   @Property(tries = 300)
   void encoderOutputLoadsInEveryCPythonAndCPythonsPicklesDecodeBack(@ForAll("values") Object v) {
     for (PythonWorker w : workers) {
-      int protocol = Math.floorMod(CASES.get(), w.highestProtocol() + 1);
-      byte[] pickle = PickleEncoder.protocol(protocol).encode(v);
+      // Alternate: every protocol the interpreter loads, and forReaders(its version), whose inspector verdict
+      // must not ask for a newer Python.
+      int n = CASES.get();
+      PythonVersion version = PythonVersion.parse(w.interpreter().majorMinor());
+      PickleEncoder encoder = n % 3 == 0 ? PickleEncoder.forReaders(version)
+          : PickleEncoder.protocol(Math.floorMod(n, w.highestProtocol() + 1));
+      int protocol = encoder.protocol();
+      byte[] pickle = encoder.encode(v);
+      PythonVersion needs = DECODER.inspector().inspect(pickle).minPython();
+      assertTrue(needs.compareTo(version) <= 0, () -> encoder + " wrote a pickle needing " + needs + " for " + version);
       String source = PythonSource.render(v, w.isPython2());
       PythonWorker.Reply reply = w.call('C', pickle, source.getBytes(StandardCharsets.US_ASCII));
       CASES.incrementAndGet();
@@ -94,12 +105,20 @@ class CPythonPropertiesIT {
     } catch (PickleException e) {
       return;
     }
-    PythonWorker.Reply reply = newest.call('M', mutant);
-    CASES.incrementAndGet();
     PickleReport report = DECODER.inspector().inspect(mutant);
-    assertTrue(reply.ok(), () -> "Java decoded " + PythonValues.describe(decoded) + " (inspector: " + report.verdict()
-        + ") but CPython " + newest.interpreter().version() + " refuses: " + reply.text() + "\n" + Hex.of(mutant));
     assertTrue(report.verdict() == Verdict.VALID, report::toString);
+    Statistics.collect("decoded by Java");
+    // Every CPython from the inspector's minimum version on must load what the decoder accepted.
+    for (PythonWorker w : workers) {
+      if (PythonVersion.parse(w.interpreter().majorMinor()).compareTo(report.minPython()) < 0) {
+        continue;
+      }
+      PythonWorker.Reply reply = w.call('M', mutant);
+      CASES.incrementAndGet();
+      assertTrue(reply.ok(), () -> "Java decoded " + PythonValues.describe(decoded) + " (inspector: min Python "
+          + report.minPython() + ") but CPython " + w.interpreter().version() + " refuses: " + reply.text() + "\n"
+          + Hex.of(mutant));
+    }
   }
 
   @Provide
@@ -114,6 +133,28 @@ class CPythonPropertiesIT {
     for (PythonWorker w : List.of(workers.get(0), workers.get(1), newest)) {
       PythonWorker.Reply reply = w.call('J', utf8);
       CASES.incrementAndGet();
+      assertTrue(reply.ok(), () -> w.interpreter() + " refused " + doc + ": " + reply.text());
+      assertArrayEquals(reply.payload(), ours, () -> w.interpreter() + " on " + doc + "\n python: " + reply.text()
+          + "\n java:   " + new String(ours, StandardCharsets.UTF_8));
+    }
+  }
+
+  @Property(tries = 300)
+  void compactRawUtf8EqualsPythonWithEnsureAsciiOff(@ForAll("jsonDocuments") String doc) {
+    byte[] utf8 = doc.getBytes(StandardCharsets.UTF_8);
+    CanonicalJson raw = CanonicalJson.python().toBuilder().compact(true).ensureAscii(false).build();
+    for (PythonWorker w : List.of(workers.get(1), newest)) {
+      PythonWorker.Reply reply = w.call('K', utf8);
+      CASES.incrementAndGet();
+      byte[] ours;
+      try {
+        ours = raw.canonicalize(utf8);
+      } catch (JsonCanonicalException e) {
+        // Python's str holds a lone surrogate, which UTF-8 cannot: both sides must refuse.
+        assertTrue(!reply.ok() && reply.text().startsWith("UnicodeEncodeError"),
+            () -> "Java refused " + doc + " (" + e.getMessage() + ") but " + w.interpreter() + " said " + reply.text());
+        continue;
+      }
       assertTrue(reply.ok(), () -> w.interpreter() + " refused " + doc + ": " + reply.text());
       assertArrayEquals(reply.payload(), ours, () -> w.interpreter() + " on " + doc + "\n python: " + reply.text()
           + "\n java:   " + new String(ours, StandardCharsets.UTF_8));

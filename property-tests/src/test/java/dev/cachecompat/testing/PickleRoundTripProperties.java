@@ -74,4 +74,44 @@ class PickleRoundTripProperties {
     PickleEncoder encoder = PickleEncoder.protocol(p);
     assertEquals(java.util.Arrays.toString(encoder.encode(v)), java.util.Arrays.toString(encoder.encode(v)));
   }
+
+  @Property(tries = 300)
+  void selfReferentialListsAndDictsRoundTrip(@ForAll("values") Object v, @ForAll @IntRange(min = 0, max = 5) int p) {
+    java.util.List<Object> list = new java.util.ArrayList<>(java.util.Arrays.asList(v, null));
+    java.util.Map<Object, Object> dict = new java.util.LinkedHashMap<>();
+    dict.put("self", dict);
+    dict.put("list", list);
+    list.add(list);
+    list.add(dict);
+    Object decoded = DECODER.decode(PickleEncoder.protocol(p).encode(list));
+    assertTrue(PythonValues.equivalent(list, decoded), () -> "protocol " + p + ": " + PythonValues.describe(decoded));
+  }
+
+  @Property(tries = 300)
+  void dictsAndSetsKeepTheirOrder(@ForAll("values") Object v, @ForAll @IntRange(min = 0, max = 5) int p) {
+    Object decoded = DECODER.decode(PickleEncoder.protocol(p).encode(v));
+    assertEquals(keyOrder(v), keyOrder(decoded));
+  }
+
+  private static String keyOrder(Object v) {
+    StringBuilder sb = new StringBuilder();
+    if (v instanceof java.util.Map) {
+      sb.append('{');
+      for (java.util.Map.Entry<?, ?> e : ((java.util.Map<?, ?>) v).entrySet()) {
+        sb.append(PythonValues.describe(e.getKey())).append(':').append(keyOrder(e.getValue())).append(',');
+      }
+      sb.append('}');
+    } else if (v instanceof java.util.Collection) {
+      sb.append('[');
+      for (Object o : (java.util.Collection<?>) v) {
+        sb.append(keyOrder(o)).append(',');
+      }
+      sb.append(']');
+    } else if (v instanceof dev.cachecompat.pickle.PyTuple) {
+      sb.append(keyOrder(((dev.cachecompat.pickle.PyTuple) v).items()));
+    } else if (v instanceof dev.cachecompat.pickle.PyFrozenSet) {
+      sb.append(keyOrder(((dev.cachecompat.pickle.PyFrozenSet) v).items()));
+    }
+    return sb.toString();
+  }
 }

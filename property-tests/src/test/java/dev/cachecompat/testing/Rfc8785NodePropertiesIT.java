@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cachecompat.json.CanonicalJson;
+import dev.cachecompat.json.JsonCanonicalException;
 import dev.cachecompat.testsupport.Pythons;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -98,5 +99,25 @@ class Rfc8785NodePropertiesIT {
     String ours = new String(CanonicalJson.rfc8785().canonicalize(utf8), StandardCharsets.UTF_8);
     assertEquals(expected, ours, () -> "on " + doc);
     assertTrue(CanonicalJson.rfc8785().check(expected.getBytes(StandardCharsets.UTF_8)).canonical(), expected);
+  }
+
+  @Provide
+  Arbitrary<String> pythonDocuments() {
+    return JsonDocuments.pythonDocuments();
+  }
+
+  @Property(tries = 500)
+  void whatRfc8785AcceptsFromPythonDocumentsMatchesTheReference(@ForAll("pythonDocuments") String doc) {
+    byte[] utf8 = doc.getBytes(StandardCharsets.UTF_8);
+    String ours;
+    try {
+      ours = new String(CanonicalJson.rfc8785().canonicalize(utf8), StandardCharsets.UTF_8);
+    } catch (JsonCanonicalException e) {
+      // NaN, Infinity, overflowing numbers, lone surrogates and duplicate keys have no RFC 8785 form.
+      return;
+    }
+    String ref = reference(utf8);
+    assertTrue(ref.startsWith("T "), () -> "Java canonicalized " + doc + " as " + ours + " but node: " + ref);
+    assertEquals(new String(Base64.getDecoder().decode(ref.substring(2)), StandardCharsets.UTF_8), ours, doc);
   }
 }

@@ -106,6 +106,10 @@ def main():
             elif op == b'J':
                 text = payload.decode('utf-8')
                 reply(b'T', json.dumps(json.loads(text), sort_keys=True).encode('utf-8'))
+            elif op == b'K':
+                text = payload.decode('utf-8')
+                dumped = json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False, separators=(',', ':'))
+                reply(b'T', dumped.encode('utf-8'))
             else:
                 reply(b'F', b'unknown op')
         except Exception as e:  # the property decides what a refusal means
