@@ -10,9 +10,16 @@ public final class MemcachedServer extends ServerProcess {
 
   /** Starts a server on a free loopback port; close it when done. */
   public static MemcachedServer startNew() {
-    MemcachedServer s = new MemcachedServer();
-    s.start();
-    return s;
+    return Tools.retry(3, () -> {
+      MemcachedServer s = new MemcachedServer();
+      try {
+        s.start();
+        return s;
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    });
   }
 
   @Override

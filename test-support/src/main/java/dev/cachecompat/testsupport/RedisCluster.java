@@ -14,6 +14,10 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Starts three nodes, creates the cluster and waits until every node reports {@code cluster_state:ok}. */
   public static RedisCluster startNew() {
+    return Tools.retry(3, RedisCluster::startOnce);
+  }
+
+  private static RedisCluster startOnce() {
     RedisCluster c = new RedisCluster();
     try {
       for (int i = 0; i < 3; i++) {

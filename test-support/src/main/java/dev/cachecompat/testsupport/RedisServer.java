@@ -14,9 +14,16 @@ public final class RedisServer extends ServerProcess {
 
   /** Starts a standalone server on a free loopback port; close it when done. */
   public static RedisServer startNew() {
-    RedisServer s = new RedisServer(false);
-    s.start();
-    return s;
+    return Tools.retry(3, () -> {
+      RedisServer s = new RedisServer(false);
+      try {
+        s.start();
+        return s;
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    });
   }
 
   @Override

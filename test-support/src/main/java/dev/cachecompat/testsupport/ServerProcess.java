@@ -76,6 +76,13 @@ public abstract class ServerProcess implements AutoCloseable {
     }
     try {
       FreePorts.awaitListening(port, process, executable, 10_000);
+      // Something else may have been listening on the port (a race with another process picking it): then our
+      // server fails to bind and exits. Make sure it is ours that answers.
+      FreePorts.sleep(50);
+      if (!process.isAlive()) {
+        throw new IllegalStateException(executable + " exited with status " + process.exitValue()
+            + " right after start (port " + port + " taken?)");
+      }
     } catch (RuntimeException e) {
       stop();
       throw new IllegalStateException(e.getMessage() + "; log: " + readLog(), e);

@@ -58,6 +58,25 @@ final class Tools {
     }
   }
 
+  /**
+   * Runs {@code start} up to {@code attempts} times, for server starts that can lose a free port to another
+   * process between choosing it and binding it; the last failure carries the earlier ones as suppressed.
+   */
+  static <T> T retry(int attempts, java.util.function.Supplier<T> start) {
+    RuntimeException failure = null;
+    for (int i = 0; i < attempts; i++) {
+      try {
+        return start.get();
+      } catch (RuntimeException e) {
+        if (failure != null) {
+          e.addSuppressed(failure);
+        }
+        failure = e;
+      }
+    }
+    throw failure;
+  }
+
   static CompletableFuture<byte[]> readAsync(InputStream in) {
     return CompletableFuture.supplyAsync(() -> {
       try (in) {
