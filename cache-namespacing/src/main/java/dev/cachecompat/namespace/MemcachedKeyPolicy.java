@@ -61,6 +61,9 @@ public enum MemcachedKeyPolicy {
   }
 
   static String problem(String key) {
+    if (key.isEmpty()) {
+      return "key-empty"; // memcached's text protocol has no way to send one
+    }
     int bytes = 0;
     for (int i = 0; i < key.length(); ) {
       int cp = key.codePointAt(i);
@@ -78,6 +81,8 @@ public enum MemcachedKeyPolicy {
 
   private static String describe(String problem, String key) {
     switch (problem) {
+      case "key-empty":
+        return "memcached key is empty";
       case "key-too-long":
         return "memcached key is " + key.getBytes(StandardCharsets.UTF_8).length + " bytes of UTF-8, over the "
             + MAX_KEY_BYTES + "-byte limit: '" + abbreviate(key) + "'";

@@ -42,6 +42,17 @@ class MemcachedKeyPolicyTest {
   }
 
   @Test
+  void rejectsTheEmptyKeyThatMemcachedCannotStore() {
+    // Found by NamespacingProperties: prefix("") with key "" gave an empty wire key.
+    NamespaceException e = assertThrows(NamespaceException.class,
+        () -> MemcachedKeyPolicy.REJECT.wireKey(KeyScheme.prefix("").rawKey("")));
+    assertEquals("key-empty", e.code());
+    assertEquals("memcached key is empty", e.getMessage());
+    assertFalse(MemcachedKeyPolicy.isValid(""));
+    assertTrue(MemcachedKeyPolicy.isValid(MemcachedKeyPolicy.HASH.wireKey("")));
+  }
+
+  @Test
   void rejectsUnpairedSurrogateEvenWhenHashing() {
     NamespaceException e = assertThrows(NamespaceException.class,
         () -> MemcachedKeyPolicy.HASH.wireKey("k\uD800"));
