@@ -3,7 +3,7 @@
 Run under each of python2.7, 3.6, 3.8 and 3.13 (any CPython works):
     for v in 2.7.18 3.6.15 3.8.18 3.13.0; do /root/.pyenv/versions/$v/bin/python scripts/gen-encoder-expectations.py; done
 Writes pickle-codec/src/test/resources/encoder/<major.minor>/<case>-p<N>.pickle = pickle.dumps(value, N) for
-every protocol the interpreter has, and (from Python 3) encoder/cases.json: each case's value in the typed
+every protocol the interpreter has (Python 2.7 skips the cases marked py3), and (from Python 3) encoder/cases.json: each case's value in the typed
 notation of encoder/typed_value.py, from which the Java test rebuilds the same value.
 """
 import io
@@ -55,8 +55,9 @@ CASES = []
 LARGE = (4, 5)  # large values matter for framing only; other protocols are left to PickleEncoderIT
 
 
-def case(name, node, protocols=None):
-    CASES.append((name, node, protocols))
+def case(name, node, protocols=None, py3=False):
+    """py3: the value does not exist in Python 2.7 (datetime.timezone, pickling Ellipsis), so 2.7 skips it."""
+    CASES.append((name, node, protocols, py3))
 
 
 case('none', None)
@@ -134,6 +135,35 @@ case('uuid_5', {'t': 'uuid', 'v': '%032x' % 5})
 case('uuid_max', {'t': 'uuid', 'v': 'f' * 32})
 case('uuid_v4', {'t': 'uuid', 'v': '1b4e28ba2fa1411a8c1d6e0e2cfe5fd2'})
 case('uuid_pair', T('list', [{'t': 'uuid', 'v': '%032x' % 7}, {'t': 'uuid', 'v': '%032x' % 8}]))
+for label, d in [('nan', 'NaN'), ('snan', 'sNaN'), ('nan_payload', 'NaN123'), ('minus_snan', '-sNaN7'),
+                 ('inf', 'Infinity'), ('minus_inf', '-Infinity'), ('minus_0Em7', '-0E-7'), ('minus_0', '-0'),
+                 ('minus_0_00', '-0.00')]:
+    case('decimal_' + label, {'t': 'decimal', 'v': d})
+case('decimal_specials_list', T('list', [{'t': 'decimal', 'v': 'NaN'}, {'t': 'decimal', 'v': '-0E+3'},
+                                         {'t': 'decimal', 'v': '1.10'}]))
+
+
+def AW(t, v, tz):
+    return {'t': t, 'v': v, 'tz': tz}
+
+
+case('datetime_utc', AW('datetime', [2018, 3, 4, 5, 6, 7, 0], 0), py3=True)
+case('datetime_plus2', AW('datetime', [2018, 3, 4, 5, 6, 7, 0], 7200), py3=True)
+case('datetime_minus0530_micros', AW('datetime', [2020, 1, 2, 3, 4, 5, 123456], -19800), py3=True)
+case('datetime_aware_max', AW('datetime', [9999, 12, 31, 23, 59, 59, 999999], 50400), py3=True)
+case('time_utc', AW('time', [1, 2, 3, 4], 0), py3=True)
+case('time_minus10', AW('time', [23, 59, 59, 999999], -36000), py3=True)
+for label, off in [('utc', 0), ('plus14', 50400), ('minus12', -43200), ('plus0545', 20700), ('minus1', -3600),
+                   ('max', 18 * 3600), ('min', -18 * 3600)]:
+    case('timezone_' + label, {'t': 'timezone', 'v': off}, py3=True)
+case('aware_family_shared_tz', T('list', [AW('datetime', [2000, 1, 1, 0, 0, 0, 0], 3600), AW('time', [1, 2, 3, 4], 3600),
+                                          {'t': 'timezone', 'v': 3600}, AW('datetime', [2000, 1, 1, 0, 0, 0, 0], 0),
+                                          {'t': 'timezone', 'v': 0}, {'t': 'timezone', 'v': -3600}]), py3=True)
+case('aware_dict_key', T('dict', [[AW('datetime', [2001, 2, 3, 4, 5, 6, 7], -7200), S(U('v'))]]), py3=True)
+case('ellipsis', {'t': 'global', 'v': 'builtins.Ellipsis'}, py3=True)
+case('notimplemented', {'t': 'global', 'v': 'builtins.NotImplemented'}, py3=True)
+case('ellipsis_twice', T('list', [{'t': 'global', 'v': 'builtins.Ellipsis'}, {'t': 'global', 'v': 'builtins.Ellipsis'}]),
+     py3=True)
 case('shared_list', T('list', [{'t': 'def', 'id': 'a', 'v': T('list', [I(1)])}, {'t': 'ref', 'v': 'a'}]))
 case('shared_bytes', T('list', [{'t': 'def', 'id': 'b', 'v': B('6869')}, {'t': 'ref', 'v': 'b'}, B('6869')]))
 case('shared_str', T('list', [{'t': 'def', 'id': 's', 'v': S(U('hi'))}, {'t': 'ref', 'v': 's'}]))
@@ -170,7 +200,9 @@ def main():
     out = os.path.join(RES, ver)
     if not os.path.isdir(out):
         os.makedirs(out)
-    for name, node, protocols in CASES:
+    for name, node, protocols, py3 in CASES:
+        if py3 and typed_value.PY2:
+            continue
         value = typed_value.build(node)
         for p in range(pickle.HIGHEST_PROTOCOL + 1):
             if protocols is not None and p not in protocols:
@@ -181,7 +213,7 @@ def main():
     if not typed_value.PY2:
         write_float_reprs()
         with io.open(os.path.join(RES, 'cases.json'), 'w', encoding='ascii', newline='\n') as f:
-            f.write('[\n' + ',\n'.join(json.dumps({'name': n, 'value': v}, sort_keys=True) for n, v, _ in CASES)
+            f.write('[\n' + ',\n'.join(json.dumps({'name': n, 'value': v}, sort_keys=True) for n, v, _, _ in CASES)
                     + '\n]\n')
     print('%s: %d cases' % (ver, len(CASES)))
 

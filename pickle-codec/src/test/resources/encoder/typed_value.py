@@ -5,6 +5,10 @@
 #        list / tuple / set / frozenset "v": [nodes]
 #   dict "v": [[key, value], ...]   complex "v": [re, im] as float text   decimal "v": str(Decimal)
 #   datetime "v": [y, m, d, H, M, S, us]   date [y, m, d]   time [H, M, S, us]   timedelta [days, secs, us]
+#   datetime / time "tz": UTC offset in seconds, for an aware value with a datetime.timezone (Python 3.2+)
+#   timezone "v": UTC offset in seconds (datetime.timezone(timedelta(seconds=v)), Python 3.2+); within one
+#       value every timezone of the same offset is one shared object, as Java's ZoneOffset instances are
+#   global "v": module.name of a singleton pickled by name (builtins.Ellipsis, builtins.NotImplemented)
 #   uuid "v": 32 hex digits   object: "cls" module.name, "args" [nodes], "state" node
 #   def: "id", "v": node (a list or dict may refer to itself)   ref "v": id of an enclosing or earlier def
 #   tuplecycle: t = ([],); t[0].append(t)
@@ -63,11 +67,18 @@ def build(node, defs=None):
     if t == 'decimal':
         return decimal.Decimal(v)
     if t == 'datetime':
-        return datetime.datetime(*v)
+        return datetime.datetime(*v, tzinfo=_tz(node.get('tz'), defs))
     if t == 'date':
         return datetime.date(*v)
     if t == 'time':
-        return datetime.time(*v)
+        return datetime.time(*v, tzinfo=_tz(node.get('tz'), defs))
+    if t == 'timezone':
+        return _tz(v, defs)
+    if t == 'global':
+        module, _, name = v.rpartition('.')
+        if PY2 and module == 'builtins':
+            module = '__builtin__'
+        return getattr(__import__(module, fromlist=[name]), name)
     if t == 'timedelta':
         return datetime.timedelta(days=v[0], seconds=v[1], microseconds=v[2])
     if t == 'uuid':
@@ -106,6 +117,27 @@ def build(node, defs=None):
         c[0].append(c)
         return c
     raise ValueError('unknown node type %r' % (t,))
+
+
+def _tz(seconds, defs):
+    """One timezone object per offset within a value, as Java's ZoneOffset instances are shared."""
+    if seconds is None:
+        return None
+    key = ('tz', seconds)
+    if key not in defs:
+        defs[key] = datetime.timezone(datetime.timedelta(seconds=seconds))
+    return defs[key]
+
+
+def _aware_differs(exp, act, path):
+    """Aware datetimes and times: same local fields, both datetime.timezone, same offset (not just the instant)."""
+    if (exp.tzinfo is None) != (act.tzinfo is None):
+        return '%s: tzinfo %r != %r' % (path, act.tzinfo, exp.tzinfo)
+    if type(act.tzinfo) is not type(exp.tzinfo):
+        return '%s: tzinfo type %s != %s' % (path, kind(act.tzinfo), kind(exp.tzinfo))
+    if exp.replace(tzinfo=None) != act.replace(tzinfo=None) or exp.utcoffset() != act.utcoffset():
+        return '%s: %r != %r' % (path, act, exp)
+    return None
 
 
 def kind(x):
@@ -189,6 +221,6 @@ def differs(exp, act, pairs=None, rev=None, path='value', sharing=True):
             if d:
                 return d
         return None
-    if isinstance(exp, (datetime.datetime, datetime.time)) and (exp.tzinfo is not None or act.tzinfo is not None):
-        return '%s: tzinfo' % path
+    if isinstance(exp, (datetime.datetime, datetime.time)):
+        return _aware_differs(exp, act, path)
     return None if exp == act else '%s: %r != %r' % (path, act, exp)

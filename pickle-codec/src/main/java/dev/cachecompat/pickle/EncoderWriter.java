@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -184,15 +187,23 @@ final class EncoderWriter {
     } else if (c == PyComplex.class) {
       saveComplex((PyComplex) v);
     } else if (c == BigDecimal.class) {
-      saveDecimal((BigDecimal) v);
+      saveDecimal(((BigDecimal) v).toString(), v);
+    } else if (c == PyDecimal.class) {
+      saveDecimal(checkedDecimalText((PyDecimal) v), v);
     } else if (c == LocalDateTime.class) {
       saveDateTime((LocalDateTime) v);
+    } else if (c == OffsetDateTime.class) {
+      saveAwareDateTime((OffsetDateTime) v, depth);
     } else if (c == LocalDate.class) {
       saveDate((LocalDate) v);
     } else if (c == LocalTime.class) {
       saveTime((LocalTime) v);
+    } else if (c == OffsetTime.class) {
+      saveAwareTime((OffsetTime) v, depth);
+    } else if (c == ZoneOffset.class) {
+      saveTimezone((ZoneOffset) v);
     } else if (c == Duration.class) {
-      saveTimedelta((Duration) v);
+      saveTimedelta((Duration) v, v);
     } else if (c == UUID.class) {
       saveUuid((UUID) v);
     } else if (c == PyObject.class) {
@@ -716,6 +727,10 @@ final class EncoderWriter {
     boolean positiveZero = false;
     boolean negativeZero = false;
     for (Object k : keys) {
+      if (k instanceof PyDecimal || k instanceof OffsetDateTime || k instanceof OffsetTime) {
+        mixed = true; // -0 Decimal equals 0; aware datetimes and times are equal at the same UTC instant
+        break;
+      }
       if (k instanceof Number || k instanceof Boolean) {
         Class<?> c = k.getClass();
         if (first == null) {
@@ -740,10 +755,10 @@ final class EncoderWriter {
     if (!mixed && !(positiveZero && negativeZero)) {
       return;
     }
-    Map<BigDecimal, Object> seen = new HashMap<>();
+    Map<Object, Object> seen = new HashMap<>();
     int index = 0;
     for (Object k : keys) {
-      BigDecimal v = pythonNumber(k);
+      Object v = pythonKey(k);
       if (v != null) {
         Object earlier = seen.putIfAbsent(v, k);
         if (earlier != null) {
@@ -755,6 +770,27 @@ final class EncoderWriter {
       index++;
     }
   }
+
+  /** What Python compares a key by, when it may equal a key of another Java class or value; else null. */
+  private static Object pythonKey(Object k) {
+    if (k instanceof OffsetDateTime t) {
+      return t.toInstant();
+    }
+    if (k instanceof OffsetTime t) {
+      // Python compares aware times by local time minus offset, without wrapping around midnight
+      return new UtcTimeOfDay(t.toLocalTime().toNanoOfDay() - t.getOffset().getTotalSeconds() * 1_000_000_000L);
+    }
+    if (k instanceof PyDecimal d) {
+      try {
+        return DECIMAL_SPECIAL.matcher(d.text()).matches() ? null : new BigDecimal(d.text()).stripTrailingZeros();
+      } catch (NumberFormatException e) {
+        return null; // refused when it is written
+      }
+    }
+    return pythonNumber(k);
+  }
+
+  private record UtcTimeOfDay(long nanos) {}
 
   /** The exact value of a Python number (bool and int included), or null for other values, NaN and infinities. */
   private static BigDecimal pythonNumber(Object k) {
@@ -807,6 +843,9 @@ final class EncoderWriter {
   private String unhashableKind(Object v, int depth) {
     if (v == null || v instanceof String || v instanceof Number) {
       return null;
+    }
+    if (v instanceof PyDecimal d && d.text().toLowerCase(java.util.Locale.ROOT).contains("snan")) {
+      return "signaling NaN Decimal";
     }
     if (v instanceof List) {
       return "list";
@@ -878,16 +917,45 @@ final class EncoderWriter {
     memoPut(c);
   }
 
-  private void saveDecimal(BigDecimal d) {
+  /** {@code Decimal(str)}, as Decimal's {@code __reduce__}; NaN, infinities and negative zero alike. */
+  private void saveDecimal(String text, Object identity) {
     saveGlobal("decimal", "Decimal");
     boundary();
     beginTuple(1);
     boundary();
-    saveStr(d.toString());
+    saveStr(text);
     memoPut(null);
     endTuple(1);
     put1(REDUCE);
-    memoPut(d);
+    memoPut(identity);
+  }
+
+  private static final java.util.regex.Pattern DECIMAL_SPECIAL =
+      java.util.regex.Pattern.compile("[+-]?(inf|infinity|s?nan\\d*)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /** A PyDecimal's text, refused unless Python's Decimal constructor accepts it (else the pickle fails to load). */
+  private static String checkedDecimalText(PyDecimal d) {
+    String t = d.text();
+    if (t.length() <= 64 && DECIMAL_SPECIAL.matcher(t).matches()) {
+      return t;
+    }
+    boolean numeric = !t.isEmpty() && t.chars().allMatch(ch -> ch < 0x80 && ch > ' ');
+    if (numeric) {
+      try {
+        new BigDecimal(t);
+      } catch (NumberFormatException e) {
+        numeric = false;
+      }
+    }
+    if (!numeric) {
+      throw unsupportedValue(d, "not a Decimal literal Python reads ('" + abbreviate(t)
+          + "'; expected NaN, sNaN, [-]Infinity or a number such as -0E-7)");
+    }
+    return t;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   private void saveDateTime(LocalDateTime t) {
@@ -907,6 +975,66 @@ final class EncoderWriter {
     byte[] s = new byte[6];
     packTime(s, 0, t, t);
     reduceWithState("time", s, t);
+  }
+
+  /** {@code datetime(state, tz)}: the {@code __reduce__} of an aware datetime with a datetime.timezone. */
+  private void saveAwareDateTime(OffsetDateTime t, int depth) {
+    requireTimezone(t, t.getOffset());
+    byte[] s = new byte[10];
+    packDate(s, t.toLocalDate(), t);
+    packTime(s, 4, t.toLocalTime(), t);
+    reduceWithStateAndTz("datetime", s, t.getOffset(), t, depth);
+  }
+
+  /** {@code time(state, tz)}: the {@code __reduce__} of an aware time with a datetime.timezone. */
+  private void saveAwareTime(OffsetTime t, int depth) {
+    requireTimezone(t, t.getOffset());
+    byte[] s = new byte[6];
+    packTime(s, 0, t.toLocalTime(), t);
+    reduceWithStateAndTz("time", s, t.getOffset(), t, depth);
+  }
+
+  /** {@code timezone(timedelta(days, seconds, 0))}, as CPython pickles every datetime.timezone without a name. */
+  private void saveTimezone(ZoneOffset z) {
+    requireTimezone(z, z);
+    saveGlobal("datetime", "timezone");
+    boundary();
+    beginTuple(1);
+    boundary();
+    // a temporary, never shared with a Duration of the value (CPython builds a fresh timedelta too)
+    saveTimedelta(Duration.ofSeconds(z.getTotalSeconds()), null);
+    endTuple(1);
+    put1(REDUCE);
+    memoPut(z);
+  }
+
+  /**
+   * Refuses what the readers this encoder promises cannot load: Python 2.7 has no datetime.timezone (protocols
+   * 0-2 with fix-imports are for 2.7 readers), and Python before 3.7 holds whole-minute offsets only (protocols
+   * 3 and 4 are for 3.0+ readers).
+   */
+  private void requireTimezone(Object whole, ZoneOffset z) {
+    if (proto < 3 && fixImports) {
+      throw unsupportedValue(whole, "Python 2.7 has no datetime.timezone, and protocol " + proto
+          + " with fixImports is for Python 2.7 readers; use protocol 3 or later, or fixImports(false) for Python 3"
+          + " readers only");
+    }
+    if (z.getTotalSeconds() % 60 != 0 && proto < 5) {
+      throw unsupportedValue(whole, "Python before 3.7 holds only whole-minute offsets in datetime.timezone, and"
+          + " protocol " + proto + " is for Python 3.0+ readers; use protocol 5 (Python 3.8+)");
+    }
+  }
+
+  private void reduceWithStateAndTz(String cls, byte[] state, ZoneOffset tz, Object obj, int depth) {
+    saveGlobal("datetime", cls);
+    boundary();
+    beginTuple(2);
+    boundary();
+    saveBytes(state, null);
+    save(tz, depth + 1);
+    endTuple(2);
+    put1(REDUCE);
+    memoPut(obj);
   }
 
   private static void packDate(byte[] s, LocalDate d, Object whole) {
@@ -950,7 +1078,7 @@ final class EncoderWriter {
     memoPut(obj);
   }
 
-  private void saveTimedelta(Duration d) {
+  private void saveTimedelta(Duration d, Object identity) {
     if (d.getNano() % 1000 != 0) {
       throw unsupportedValue(d, "Python's timedelta holds whole microseconds, not nanoseconds");
     }
@@ -969,7 +1097,7 @@ final class EncoderWriter {
     saveLong(d.getNano() / 1000);
     endTuple(3);
     put1(REDUCE);
-    memoPut(d);
+    memoPut(identity);
   }
 
   /** As CPython pickles uuid.UUID: {@code object.__reduce_ex__} with the state {@code {'int': n}}. */
@@ -1028,9 +1156,14 @@ final class EncoderWriter {
       throw new EncoderFailure(Verdict.VALID, "unsupported-value",
           "cannot encode PyObject of class '" + q + "': the name must be module.name");
     }
+    List<Object> args = o.args();
+    if (args.isEmpty() && o.state() == null && (q.equals("builtins.Ellipsis") || q.equals("builtins.NotImplemented"))) {
+      // singletons: CPython pickles them by name, and the decoder reads that global back as this PyObject
+      saveGlobal("builtins", q.substring(dot + 1));
+      return;
+    }
     saveGlobal(q.substring(0, dot), q.substring(dot + 1));
     boundary();
-    List<Object> args = o.args();
     int n = args.size();
     if (n == 0) {
       endTuple(0);

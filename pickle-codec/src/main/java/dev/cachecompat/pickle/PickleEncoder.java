@@ -43,16 +43,34 @@ import dev.cachecompat.core.PythonVersion;
  *   <tr><td>{@link PyComplex}</td><td>{@code complex}</td><td>{@code complex(re, im)}</td></tr>
  *   <tr><td>{@link java.math.BigDecimal}</td><td>{@code decimal.Decimal}</td><td>{@code Decimal(str)}; Java's
  *       {@code toString} is the same to-scientific-string Python's {@code str(Decimal)} uses</td></tr>
+ *   <tr><td>{@link PyDecimal}</td><td>{@code decimal.Decimal} NaN, sNaN, infinities, negative zero</td>
+ *       <td>{@code Decimal(text)}, as for BigDecimal; a text Python's Decimal does not read is refused</td></tr>
  *   <tr><td>{@link java.time.LocalDateTime}, {@link java.time.LocalDate}, {@link java.time.LocalTime}</td>
  *       <td>naive {@code datetime.datetime}, {@code date}, {@code time}</td><td>their {@code __reduce__}: the
  *       class applied to the packed bytes state (years 1-9999, whole microseconds)</td></tr>
+ *   <tr><td>{@link java.time.OffsetDateTime}, {@link java.time.OffsetTime}</td><td>aware {@code datetime},
+ *       {@code time} with a {@code datetime.timezone}</td><td>the class applied to (state bytes, timezone)</td></tr>
+ *   <tr><td>{@link java.time.ZoneOffset}</td><td>{@code datetime.timezone} (no name)</td><td>{@code timezone(
+ *       timedelta(days, seconds, 0))}, also for UTC, as CPython writes {@code timezone.utc}</td></tr>
  *   <tr><td>{@link java.time.Duration}</td><td>{@code datetime.timedelta}</td><td>{@code timedelta(days,
  *       seconds, microseconds)}; whole microseconds, at most 999,999,999 days</td></tr>
  *   <tr><td>{@link java.util.UUID}</td><td>{@code uuid.UUID}</td><td>as CPython: NEWOBJ from protocol 2,
  *       {@code copyreg._reconstructor} below, then BUILD with {@code {'int': n}}</td></tr>
  *   <tr><td>{@link PyObject}</td><td>an instance of its class</td><td>GLOBAL, REDUCE of the args, BUILD of
- *       the state when it is not null</td></tr>
+ *       the state when it is not null; {@code builtins.Ellipsis} and {@code builtins.NotImplemented} without
+ *       args or state are the singletons, written as the bare global (as the decoder reads them)</td></tr>
  * </table>
+ *
+ * <p>Every value {@link PickleDecoder} returns is accepted, with the same type mapping back; where the decoder
+ * was lossy (OrderedDict, Counter and defaultdict became a {@code LinkedHashMap}, deque an {@code ArrayList},
+ * a timezone's name was dropped) the plain type is written.
+ *
+ * <p>Aware values ({@code OffsetDateTime}, {@code OffsetTime}, {@code ZoneOffset}) need
+ * {@code datetime.timezone}, which Python 2.7 lacks: protocols 0-2 with {@linkplain Builder#fixImports(boolean)
+ * fix-imports} (so also {@code forReaders(PY2_7)}), whose pickles promise Python 2.7 readers, refuse them with
+ * {@code unsupported-value}, where CPython 3 would write a pickle 2.7 cannot load; {@code fixImports(false)} or
+ * protocol 3+ writes them. Likewise an offset that is not whole minutes is refused below protocol 5, because
+ * Python 3.6 and older (readers of protocols 3 and 4) reject it.
  *
  * <p>With {@linkplain Builder#memoize(boolean) memoization} on (the default), objects are remembered by
  * identity as CPython does: a list, string or other object reached twice is written once and fetched again
@@ -93,7 +111,8 @@ public final class PickleEncoder {
   /**
    * An encoder for readers from {@code oldest} on: the highest protocol {@code oldest} loads
    * ({@link PythonVersion#highestPickleProtocol()}) with the spellings every reader from it on imports. For 2.7
-   * that is protocol 2 with Python 2 names, exactly what CPython 3's {@code pickle.dumps(v, 2)} writes.
+   * that is protocol 2 with Python 2 names, exactly what CPython 3's {@code pickle.dumps(v, 2)} writes, except
+   * that values with a {@code datetime.timezone} are refused (Python 2.7 has none).
    *
    * @param oldest the oldest Python that must load the pickles
    * @return the encoder
@@ -183,9 +202,12 @@ public final class PickleEncoder {
    * @return the pickle
    * @throws PickleException code {@code unsupported-type} (verdict valid: no pickle was involved) for a Java
    *     type without a Python counterpart, {@code unsupported-value} for a value outside what Python holds
-   *     (e.g. a year 0 date, nanoseconds), {@code unhashable} for a list, dict, set or bytearray used as a dict
-   *     key or set element, {@code duplicate-key} for dict keys or set elements that differ in Java but are one
-   *     key in Python (e.g. {@code 1}, {@code 1L}, {@code true}, {@code 1.0}; {@code 0.0} and {@code -0.0}),
+   *     (e.g. a year 0 date, nanoseconds, an aware datetime for Python 2.7 readers: {@code Python 2.7 has no
+   *     datetime.timezone}), {@code unhashable} for a list, dict, set or bytearray used as a dict
+   *     key or set element (also a signaling NaN PyDecimal), {@code duplicate-key} for dict keys or set
+   *     elements that differ in Java but are one key in Python (e.g. {@code 1}, {@code 1L}, {@code true},
+   *     {@code 1.0}; {@code 0.0} and {@code -0.0}; a {@code -0} PyDecimal and {@code 0}; OffsetDateTimes at the
+   *     same instant),
    *     which Python would silently merge, {@code too-deep} (verdict over-limit) for nesting beyond
    *     {@link Limits#maxDepth()}, {@code too-many-digits} (over-limit) for an int needing more decimal digits
    *     than {@link Limits#maxIntDigits()} at protocols 0 and 1, {@code too-large} (over-limit) for a pickle

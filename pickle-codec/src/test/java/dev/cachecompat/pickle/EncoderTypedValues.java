@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -86,14 +89,23 @@ final class EncoderTypedValues {
       case "complex":
         return new PyComplex(parseFloat(v.get(0).asText()), parseFloat(v.get(1).asText()));
       case "decimal":
-        return new BigDecimal(v.asText());
-      case "datetime":
-        return LocalDateTime.of(v.get(0).intValue(), v.get(1).intValue(), v.get(2).intValue(), v.get(3).intValue(),
-            v.get(4).intValue(), v.get(5).intValue(), v.get(6).intValue() * 1000);
+        return decimal(v.asText());
+      case "datetime": {
+        LocalDateTime local = LocalDateTime.of(v.get(0).intValue(), v.get(1).intValue(), v.get(2).intValue(),
+            v.get(3).intValue(), v.get(4).intValue(), v.get(5).intValue(), v.get(6).intValue() * 1000);
+        return node.has("tz") ? OffsetDateTime.of(local, zone(node.get("tz").intValue(), defs)) : local;
+      }
       case "date":
         return LocalDate.of(v.get(0).intValue(), v.get(1).intValue(), v.get(2).intValue());
-      case "time":
-        return LocalTime.of(v.get(0).intValue(), v.get(1).intValue(), v.get(2).intValue(), v.get(3).intValue() * 1000);
+      case "time": {
+        LocalTime local =
+            LocalTime.of(v.get(0).intValue(), v.get(1).intValue(), v.get(2).intValue(), v.get(3).intValue() * 1000);
+        return node.has("tz") ? OffsetTime.of(local, zone(node.get("tz").intValue(), defs)) : local;
+      }
+      case "timezone":
+        return zone(v.intValue(), defs);
+      case "global":
+        return new PyObject(v.asText(), List.of(), null);
       case "timedelta":
         return Duration.ofDays(v.get(0).longValue()).plusSeconds(v.get(1).longValue())
             .plusNanos(v.get(2).longValue() * 1000);
@@ -137,6 +149,20 @@ final class EncoderTypedValues {
       default:
         throw new IllegalArgumentException("unknown node type " + t);
     }
+  }
+
+  /** One ZoneOffset per offset within a value, as typed_value.py shares one timezone per offset. */
+  private static ZoneOffset zone(int seconds, Map<String, Object> defs) {
+    return (ZoneOffset) defs.computeIfAbsent("\0tz" + seconds, k -> ZoneOffset.ofTotalSeconds(seconds));
+  }
+
+  /** As the decoder maps str(Decimal): PyDecimal for NaN, sNaN, infinities and negative zero, else BigDecimal. */
+  static Object decimal(String text) {
+    if (text.matches("[+-]?(Infinity|s?NaN\\d*)")) {
+      return new PyDecimal(text);
+    }
+    BigDecimal d = new BigDecimal(text);
+    return d.signum() == 0 && text.startsWith("-") ? new PyDecimal(text) : d;
   }
 
   private static Object toInt(BigInteger b, String hint) {

@@ -24,7 +24,7 @@ class InspectorNeverThrowsTest {
           .limits(Limits.builder().maxDepth(5).maxMemoEntries(8).maxObjects(50).maxExpandedSize(40)
               .maxStringBytes(16).maxIntDigits(6).build()).build()
     };
-    for (int i = 0; i < 200_000; i++) {
+    for (int i = 0; i < 100_000; i++) {
       byte[] data = new byte[1 + random.nextInt(40)];
       for (int k = 0; k < data.length; k++) {
         data[k] = random.nextInt(4) == 0 ? (byte) random.nextInt(256)

@@ -65,6 +65,11 @@ class PickleEncoderIT {
     for (PythonVersion v : List.of(PythonVersion.PY2_7, PythonVersion.PY3_0, PythonVersion.PY3_4, PythonVersion.PY3_8)) {
       encoders.add(new Enc("forReaders(" + v + ")", PickleEncoder.forReaders(v), v));
     }
+    for (int p : new int[] {0, 2}) {
+      // Python 3 readers only: the spelling that may write datetime.timezone below protocol 3
+      PickleEncoder py3Only = PickleEncoder.protocol(p).toBuilder().fixImports(false).build();
+      encoders.add(new Enc("protocol(" + p + ").fixImports(false)", py3Only, py3Only.oldestReader()));
+    }
     encoders.add(new Enc("[no-sharing] protocol(2).memoize(false)",
         PickleEncoder.protocol(2).toBuilder().memoize(false).build(), PythonVersion.PY2_7));
     encoders.add(new Enc("[no-sharing] protocol(5).memoize(false)",
@@ -83,6 +88,7 @@ class PickleEncoderIT {
     }
     List<String> failures = new ArrayList<>();
     Map<String, Integer> checked = new LinkedHashMap<>();
+    Map<String, String> refused = new LinkedHashMap<>();
     for (PythonInterpreter python : Pythons.all()) {
       PythonVersion version = PythonVersion.parse(python.majorMinor());
       ByteArrayOutputStream in = new ByteArrayOutputStream();
@@ -96,7 +102,10 @@ class PickleEncoderIT {
             continue;
           }
           String name = e.label + " " + c.name;
-          byte[] pickle = pickles.computeIfAbsent(name, k -> e.encoder.encode(EncoderTypedValues.toJava(c.notation)));
+          byte[] pickle = pickles.computeIfAbsent(name, k -> encodeOrRefuse(e.encoder, c, refused, name));
+          if (pickle == null) {
+            continue;
+          }
           field(in, name.getBytes(StandardCharsets.UTF_8));
           field(in, pickle);
           field(in, notations.get(c.name));
@@ -137,6 +146,104 @@ class PickleEncoderIT {
     assertEquals(List.of(), failures.subList(0, Math.min(40, failures.size())),
         failures.size() + " pickles did not load as the same value; loaded fine: " + checked);
     assertTrue(checked.size() >= 2 && checked.values().stream().allMatch(n -> n >= 1000), "checked " + checked);
+    // every value with a datetime.timezone is refused by the 2.7-reader encoders, and only by them
+    long timezoneCases = cases.stream().filter(c -> hasTimezone(c.notation)).count();
+    long py27Encoders = encoders.stream().filter(e -> e.encoder.oldestReader().isPython2()).count();
+    long py27Refusals = refused.values().stream().filter(m -> m.contains("Python 2.7 has no")).count();
+    assertTrue(timezoneCases >= 25, "only " + timezoneCases + " timezone cases");
+    assertEquals(timezoneCases * py27Encoders, py27Refusals, () -> String.join("\n", refused.keySet()));
+  }
+
+  /**
+   * Library types the decoder maps to plain Java values (OrderedDict, Counter, defaultdict to a map, deque to a list,
+   * a named timezone to a ZoneOffset) or to PyObject (range, slice, Fraction, Ellipsis, NotImplemented), pickled by
+   * each Python 3 at each of its protocols, decoded, re-encoded at each of its protocols, load there as the plain
+   * Python value (encoder/library_values.py says which).
+   */
+  @Test
+  void libraryValuesTheDecoderReturnsLoadBackInEveryPython3() throws IOException {
+    Pythons.require("3.13");
+    String harness = text("encoder/library_values.py");
+    Map<String, Integer> checked = new LinkedHashMap<>();
+    List<String> failures = new ArrayList<>();
+    for (PythonInterpreter python : Pythons.all()) {
+      if (python.isPython2()) {
+        continue;
+      }
+      int highest = PythonVersion.parse(python.majorMinor()).highestPickleProtocol();
+      byte[] produced = python.runChecked(harness, new byte[0], "produce");
+      ByteArrayOutputStream in = new ByteArrayOutputStream();
+      int records = 0;
+      byte[] range = null;
+      for (int pos = 0; pos < produced.length; ) {
+        int n = readInt(produced, pos);
+        String name = new String(produced, pos + 4, n, StandardCharsets.US_ASCII);
+        pos += 4 + n;
+        int m = readInt(produced, pos);
+        byte[] pickle = java.util.Arrays.copyOfRange(produced, pos + 4, pos + 4 + m);
+        pos += 4 + m;
+        Object value = PickleDecoder.defaults().decode(pickle);
+        for (int p = 0; p <= highest; p++) {
+          PickleEncoder encoder = PickleEncoder.protocol(p);
+          if (p <= 2 && name.contains("timezone")) {
+            encoder = encoder.toBuilder().fixImports(false).build(); // protocol(p) refuses: Python 2.7 has none
+          }
+          byte[] again = encoder.encode(value);
+          field(in, (name + " -> " + encoder).getBytes(StandardCharsets.US_ASCII));
+          field(in, again);
+          records++;
+          if (name.equals("range p2") && p == 2) {
+            range = again;
+          }
+        }
+      }
+      // the harness must be able to fail: a range where a slice is expected
+      field(in, "slice [self-check]".getBytes(StandardCharsets.US_ASCII));
+      field(in, range);
+      String[] lines = new String(python.runChecked(harness, in.toByteArray(), "check"), StandardCharsets.UTF_8)
+          .split("\n");
+      assertEquals(records + 1, lines.length, python + " answered " + lines.length + " of " + (records + 1));
+      int ok = 0;
+      for (String line : lines) {
+        if (line.startsWith("slice [self-check]")) {
+          assertEquals("slice [self-check]\tDIFF type range != slice", line);
+        } else if (line.endsWith("\tOK")) {
+          ok++;
+        } else {
+          failures.add(python + ": " + line);
+        }
+      }
+      checked.put(python.version(), ok);
+    }
+    assertEquals(List.of(), failures.subList(0, Math.min(40, failures.size())),
+        failures.size() + " re-encoded library values did not load back; loaded fine: " + checked);
+    assertTrue(checked.size() >= 2 && checked.values().stream().allMatch(n -> n >= 13 * 5 * 5), "checked " + checked);
+  }
+
+  private static int readInt(byte[] b, int pos) {
+    return (b[pos] & 0xff) << 24 | (b[pos + 1] & 0xff) << 16 | (b[pos + 2] & 0xff) << 8 | (b[pos + 3] & 0xff);
+  }
+
+  /**
+   * The encoder's pickle, or null when it refuses on purpose: a datetime.timezone for Python 2.7 readers, or an
+   * offset of odd seconds for readers before 3.7. Anything else it refuses is a failure.
+   */
+  private static byte[] encodeOrRefuse(PickleEncoder encoder, Case c, Map<String, String> refused, String name) {
+    try {
+      return encoder.encode(EncoderTypedValues.toJava(c.notation));
+    } catch (PickleException x) {
+      assertEquals("unsupported-value", x.code(), name);
+      String m = x.getMessage();
+      boolean py27 = encoder.oldestReader().isPython2() && m.contains("Python 2.7 has no datetime.timezone");
+      boolean seconds = encoder.protocol() < 5 && m.contains("Python before 3.7 holds only whole-minute offsets");
+      assertTrue(hasTimezone(c.notation) && (py27 || seconds), () -> name + " refused: " + m);
+      refused.put(name, m);
+      return null;
+    }
+  }
+
+  private static boolean hasTimezone(JsonNode notation) {
+    return notation.toString().matches(".*(\"tz\"|\"t\":\"timezone\").*");
   }
 
   private static void field(ByteArrayOutputStream out, byte[] b) {
@@ -307,6 +414,31 @@ class PickleEncoderIT {
     ns.set("args", array());
     ns.set("state", dict(List.of(str("x"), str("y")), List.of(integer(1), EncoderTypedValues.ints("list", 1, 2))));
     add("object Namespace with state", ns);
+    // values only Python 3 has: aware datetimes and times, datetime.timezone (3.2+), Decimal specials
+    for (int offset : new int[] {0, 60, -60, 3600, -3600, 19800, -34200, 50400, -43200, 64800, -64800, 30, -1,
+        5445}) {
+      ObjectNode dt = node("datetime", array(2024, 2, 29, 12, 30, 45, 250000));
+      dt.put("tz", offset);
+      add("datetime aware " + offset + "s", dt);
+      ObjectNode t = node("time", array(0, 0, 0, 1));
+      t.put("tz", offset);
+      add("time aware " + offset + "s", t);
+      ObjectNode z = node("timezone", null);
+      z.put("v", offset);
+      add("timezone " + offset + "s", z);
+    }
+    ObjectNode early = node("datetime", array(1, 1, 1, 0, 0, 0, 0));
+    early.put("tz", 3600);
+    ObjectNode late = node("datetime", array(9999, 12, 31, 23, 59, 59, 999999));
+    late.put("tz", -3600);
+    add("datetime aware extremes sharing nothing", seq("list", early, late, seq("tuple", early, late)));
+    add("dict with aware keys", dict(List.of(early, late), List.of(str("early"), str("late"))));
+    for (String d : new String[] {"NaN", "-NaN", "sNaN", "NaN12345678901234567890", "Infinity", "-Infinity", "-0",
+        "-0E-7", "-0E+7", "-0.000"}) {
+      add("decimal special " + d, node("decimal", d));
+    }
+    add("Ellipsis and NotImplemented", seq("list", node("global", "builtins.Ellipsis"),
+        node("global", "builtins.NotImplemented"), node("global", "builtins.Ellipsis")));
     ObjectNode fr = node("object", null);
     fr.put("cls", "fractions.Fraction");
     fr.set("args", array(integer(1), integer(3)));

@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -301,6 +304,90 @@ class PickleEncoderTest {
         (byte) 0x9f, (byte) 0x98, (byte) 0x80}), Arrays.toString(Arrays.copyOfRange(b, 11, 21)));
     assertEquals("V\\ud800\\U0001f600\np0\n.", new String(PickleEncoder.protocol(0).encode("\ud800\ud83d\ude00"),
         StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void refusesTimezonesForPython27ReadersAndOddSecondOffsetsBeforeProtocol5() {
+    OffsetDateTime aware = OffsetDateTime.of(2018, 3, 4, 5, 6, 7, 0, ZoneOffset.ofHours(2));
+    PickleException e = assertThrows(PickleException.class,
+        () -> PickleEncoder.forReaders(PythonVersion.PY2_7).encode(Map.of("when", aware)));
+    assertEquals("cannot encode 2018-03-04T05:06:07+02:00 (java.time.OffsetDateTime): Python 2.7 has no"
+        + " datetime.timezone, and protocol 2 with fixImports is for Python 2.7 readers; use protocol 3 or later, or"
+        + " fixImports(false) for Python 3 readers only at value[0].value", e.getMessage());
+    assertEquals("unsupported-value", e.code());
+    assertEquals(Verdict.VALID, e.verdict());
+    for (Object v : List.of(OffsetTime.of(1, 2, 3, 0, ZoneOffset.UTC), ZoneOffset.UTC)) {
+      for (int p = 0; p <= 2; p++) {
+        int protocol = p;
+        assertTrue(assertThrows(PickleException.class, () -> PickleEncoder.protocol(protocol).encode(v)).getMessage()
+            .contains("Python 2.7 has no datetime.timezone"));
+        PickleEncoder.protocol(p).toBuilder().fixImports(false).build().encode(v);
+      }
+    }
+    ZoneOffset odd = ZoneOffset.ofTotalSeconds(5445);
+    assertEquals("cannot encode +01:30:45 (java.time.ZoneOffset): Python before 3.7 holds only whole-minute offsets"
+        + " in datetime.timezone, and protocol 4 is for Python 3.0+ readers; use protocol 5 (Python 3.8+) at value",
+        assertThrows(PickleException.class, () -> PickleEncoder.protocol(4).encode(odd)).getMessage());
+    assertEquals(5445, ((ZoneOffset) PickleDecoder.defaults().decode(PickleEncoder.protocol(5).encode(odd)))
+        .getTotalSeconds());
+  }
+
+  @Test
+  void writesUtcAsCpythonWritesTimezoneUtc() {
+    // pickle.dumps(datetime.timezone.utc, 2) under CPython 3.6-3.13
+    assertEquals("\\x80\\x02cdatetime\\x0atimezone\\x0aq\\x00cdatetime\\x0atimedelta\\x0aq\\x01K\\x00K\\x00K\\x00"
+        + "\\x87q\\x02Rq\\x03\\x85q\\x04Rq\\x05.", PickleEncoderGoldenTest.show(
+            PickleEncoder.protocol(2).toBuilder().fixImports(false).build().encode(ZoneOffset.UTC)));
+  }
+
+  @Test
+  void writesDecimalSpecialsAsDecimalOfTheirTextAndRefusesOtherText() {
+    // pickle.dumps(decimal.Decimal('-0E-7'), 0) under CPython 3
+    assertEquals("cdecimal\nDecimal\np0\n(V-0E-7\np1\ntp2\nRp3\n.",
+        ascii(PickleEncoder.protocol(0).encode(new PyDecimal("-0E-7"))));
+    for (String t : List.of("NaN", "sNaN12", "-Infinity", "-0", "Infinity")) {
+      PyDecimal d = new PyDecimal(t);
+      assertEquals(d, PickleDecoder.defaults().decode(PickleEncoder.protocol(3).encode(d)));
+    }
+    PickleException e = assertThrows(PickleException.class,
+        () -> PickleEncoder.protocol(3).encode(List.of(new PyDecimal("1,5"))));
+    assertEquals("cannot encode PyDecimal[text=1,5] (dev.cachecompat.pickle.PyDecimal): not a Decimal literal Python"
+        + " reads ('1,5'; expected NaN, sNaN, [-]Infinity or a number such as -0E-7) at value[0]", e.getMessage());
+    assertEquals("unsupported-value", e.code());
+  }
+
+  @Test
+  void refusesDecimalAndAwareKeysPythonWouldMergeOrCannotHash() {
+    assertEquals("duplicate-key", assertThrows(PickleException.class, () -> PickleEncoder.protocol(5).encode(
+        new LinkedHashSet<>(List.of(0, new PyDecimal("-0E-7"))))).code());
+    Map<Object, Object> sameInstant = new LinkedHashMap<>();
+    sameInstant.put(OffsetDateTime.of(2020, 1, 1, 2, 0, 0, 0, ZoneOffset.ofHours(2)), "a");
+    sameInstant.put(OffsetDateTime.of(2020, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), "b");
+    assertEquals("dict key 2020-01-01T00:00Z (java.time.OffsetDateTime) equals the earlier 2020-01-01T02:00+02:00"
+        + " (java.time.OffsetDateTime) in Python, which would keep only one at value[1].key",
+        assertThrows(PickleException.class, () -> PickleEncoder.protocol(5).encode(sameInstant)).getMessage());
+    assertEquals("duplicate-key", assertThrows(PickleException.class, () -> PickleEncoder.protocol(5).encode(
+        new LinkedHashSet<>(List.of(OffsetTime.of(5, 0, 0, 0, ZoneOffset.ofHours(2)), OffsetTime.of(3, 0, 0, 0,
+            ZoneOffset.UTC))))).code());
+    assertEquals("unhashable dev.cachecompat.pickle.PyDecimal (a Python signaling NaN Decimal) as a set element at"
+        + " value[0]", assertThrows(PickleException.class, () -> PickleEncoder.protocol(5).encode(
+            new LinkedHashSet<>(List.of(new PyDecimal("sNaN"))))).getMessage());
+    // distinct in Python: Python compares aware times without wrapping around midnight
+    PickleEncoder.protocol(5).encode(new LinkedHashSet<>(List.of(OffsetTime.of(0, 30, 0, 0, ZoneOffset.ofHours(1)),
+        OffsetTime.of(23, 30, 0, 0, ZoneOffset.UTC), new PyDecimal("NaN"), new PyDecimal("-1"), 1)));
+  }
+
+  @Test
+  void writesEllipsisAndNotImplementedAsTheBareGlobal() {
+    PyObject ellipsis = new PyObject("builtins.Ellipsis", List.of(), null);
+    // pickle.dumps(Ellipsis, 2) and pickle.dumps(NotImplemented, 4) under CPython 3
+    assertEquals("\\x80\\x02c__builtin__\\x0aEllipsis\\x0aq\\x00.",
+        PickleEncoderGoldenTest.show(PickleEncoder.protocol(2).encode(ellipsis)));
+    assertEquals("\\x80\\x04\\x95\\x1f\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x8c\\x08builtins\\x94"
+        + "\\x8c\\x0eNotImplemented\\x94\\x93\\x94.", PickleEncoderGoldenTest.show(
+            PickleEncoder.protocol(4).encode(new PyObject("builtins.NotImplemented", List.of(), null))));
+    assertEquals(List.of(ellipsis, ellipsis),
+        PickleDecoder.defaults().decode(PickleEncoder.protocol(0).encode(List.of(ellipsis, ellipsis))));
   }
 
   private static Object nested(int depth) {

@@ -11,7 +11,6 @@ import dev.cachecompat.core.Limits;
 import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.core.Severity;
 import dev.cachecompat.core.Verdict;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -115,6 +114,30 @@ class PickleInspectorTest {
         "truncated", "FRAME at offset 2 claims 9 bytes but 2 remain");
     assertEquals(Verdict.VALID,
         inspect("\u0080\u0004\u0095\u0002\u0000\u0000\u0000\u0000\u0000\u0000\u0000N.").verdict());
+  }
+
+  @Test
+  void rejectsOpcodesRunningPastTheirFrame() {
+    assertError(inspect("\u0080\u0004\u0095\u0002\u0000\u0000\u0000\u0000\u0000\u0000\u0000"
+        + "G\u003f\u00f8\u0000\u0000\u0000\u0000\u0000\u0000."), Verdict.MALFORMED, "bad-frame",
+        "BINFLOAT at offset 11 reads past the end of its frame at offset 13");
+    assertError(inspect("\u0080\u0004\u0095\u000b\u0000\u0000\u0000\u0000\u0000\u0000\u0000"
+        + "\u0095\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000N.N"), Verdict.MALFORMED, "bad-frame",
+        "FRAME at offset 11 begins before the previous frame ends at offset 22");
+    // an opcode that is the last byte of its frame reads its argument from outside: CPython allows that
+    assertEquals(Verdict.VALID, inspect("\u0080\u0004\u0095\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000"
+        + "K\u0007.").verdict());
+  }
+
+  @Test
+  void requireValidThrowsThePickleExceptionOfTheFirstError() {
+    PickleException e = assertThrows(PickleException.class, () -> inspect("NN.").requireValid());
+    assertEquals(Verdict.MALFORMED, e.verdict());
+    assertEquals("bad-stop-stack", e.code());
+    assertEquals(2, e.offset());
+    PickleException unsafe = assertThrows(PickleException.class, () -> inspect("cos\nsystem\n.").requireValid());
+    assertEquals(Verdict.UNSAFE, unsafe.verdict());
+    assertEquals("dangerous-global", unsafe.code());
   }
 
   @Test
@@ -432,11 +455,50 @@ class PickleInspectorTest {
     }
   }
 
-  static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
+  // --- passes on one thread share scratch arrays: nothing may leak from one payload into the next ---
+
+  @Test
+  void memoEntriesDoNotLeakIntoTheNextInspection() {
+    assertEquals(Verdict.VALID, inspect("]q\u0005.").verdict());
+    assertError(inspect("h\u0005."), Verdict.MALFORMED, "memo-missing",
+        "BINGET at offset 0 reads memo index 5, which was never PUT");
+    assertEquals(Verdict.VALID, inspect("\u0080\u0004]\u0094.").verdict());
+    assertError(inspect("\u0080\u0004h\u0000."), Verdict.MALFORMED, "memo-missing", null);
+  }
+
+  @Test
+  void aLargeMemoIsNotKeptOrLeaked() {
+    // 70,000 memo entries grow the scratch memo past what is retained between passes
+    StringBuilder sb = new StringBuilder("\u0080\u0004(");
+    for (int i = 0; i < 70_000; i++) {
+      sb.append("N\u0094");
     }
-    return out.toByteArray();
+    sb.append("t.");
+    assertEquals(Verdict.VALID, inspect(sb.toString()).verdict(), inspect(sb.toString()).findings().toString());
+    assertError(inspect("\u0080\u0004h\u0003."), Verdict.MALFORMED, "memo-missing", null);
+    assertError(inspect("\u0080\u0004j\u0060\u0011\u0001\u0000."), Verdict.MALFORMED, "memo-missing", null);
+  }
+
+  @Test
+  void inspectorsAreSafeToShareAcrossThreads() throws InterruptedException {
+    Thread[] threads = new Thread[4];
+    List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] = new Thread(() -> {
+        try {
+          for (int i = 0; i < 20_000; i++) {
+            assertEquals(Verdict.VALID, inspect("\u0080\u0002]q\u0000(K\u0001h\u0000e.").verdict());
+            assertEquals(Verdict.MALFORMED, inspect("h\u0000.").verdict());
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(List.of(), failures);
   }
 }

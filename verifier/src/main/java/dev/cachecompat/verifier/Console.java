@@ -13,11 +13,14 @@ final class Console {
   final InputStream in;
   final PrintStream out;
   final PrintStream err;
+  /** Whether a person is watching: standard input and output are a terminal. */
+  final boolean terminal;
 
-  Console(InputStream in, PrintStream out, PrintStream err) {
+  Console(InputStream in, PrintStream out, PrintStream err, boolean terminal) {
     this.in = in;
     this.out = out;
     this.err = err;
+    this.terminal = terminal;
   }
 
   /** One line saying what went wrong, without a stack trace. */

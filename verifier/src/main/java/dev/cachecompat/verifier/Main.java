@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
       InspectCommand.class,
       DecodeCommand.class,
       JsonCommand.class,
+      ScanCommand.class,
+      MigrateCommand.class,
+      DemoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -54,11 +57,24 @@ public final class Main implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    System.exit(run(args, System.in, System.out, System.err));
+    // UTF-8 whatever the locale (Java 17's default charset follows it); stdout buffered, flushed per line.
+    PrintStream out = new PrintStream(
+        new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16),
+        false, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    int status = run(args, System.in, out, err, System.console() != null);
+    out.flush();
+    err.flush();
+    System.exit(status);
   }
 
   static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    Console console = new Console(in, out, err);
+    return run(args, in, out, err, false);
+  }
+
+  static int run(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+    Console console = new Console(in, out, err, terminal);
     Main main = new Main(console);
     CommandLine cl = new CommandLine(main);
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

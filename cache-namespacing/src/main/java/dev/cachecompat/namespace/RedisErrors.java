@@ -1,0 +1,50 @@
+package dev.cachecompat.namespace;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Maps Lettuce failures to {@link NamespaceException}s that name the operation and key. */
+final class RedisErrors {
+  private RedisErrors() {}
+
+  static NamespaceException map(Throwable t, String what) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof NamespaceException) {
+      return (NamespaceException) t;
+    }
+    if (t instanceof RedisCommandExecutionException) {
+      return new NamespaceException("server-error", "Redis refused " + what + ": " + t.getMessage(), t);
+    }
+    if (t instanceof RedisCommandTimeoutException || t instanceof TimeoutException) {
+      return new NamespaceException("server-unavailable", "Redis " + what + " timed out: " + t.getMessage(), t);
+    }
+    if (t instanceof CancellationException) {
+      return new NamespaceException("server-unavailable", "Redis " + what + " was cancelled", t);
+    }
+    return new NamespaceException("server-unavailable", "Redis " + what + " failed: " + t.getMessage(), t);
+  }
+
+  static <T> T await(CompletableFuture<T> f, long timeoutMillis, String what) {
+    try {
+      return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw new NamespaceException("server-unavailable", "Redis " + what + " did not answer within "
+          + timeoutMillis + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(false);
+      throw new NamespaceException("interrupted", "Redis " + what + " interrupted", e);
+    } catch (ExecutionException e) {
+      throw map(e, what);
+    }
+  }
+}

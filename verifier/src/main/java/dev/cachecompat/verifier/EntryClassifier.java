@@ -1,0 +1,325 @@
+package dev.cachecompat.verifier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cachecompat.core.Finding;
+import dev.cachecompat.core.PythonVersion;
+import dev.cachecompat.core.Severity;
+import dev.cachecompat.core.Verdict;
+import dev.cachecompat.json.CanonicalJson;
+import dev.cachecompat.json.CheckResult;
+import dev.cachecompat.json.JsonCanonicalException;
+import dev.cachecompat.pickle.PickleDecoder;
+import dev.cachecompat.pickle.PickleException;
+import dev.cachecompat.pickle.PickleJsonView;
+import dev.cachecompat.pickle.PickleReport;
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Classifies one raw cache entry: its namespace, wire format (by the Python clients' memcached flags when there
+ * are any, else sniffed), and for pickles the inspection, the decoded view and whether the namespace's readers
+ * can load it.
+ */
+final class EntryClassifier {
+  /** The memcached flags of pymemcache, python-memcached and pylibmc 1.6+. */
+  static final int FLAG_PICKLE = 1;
+  static final int FLAG_INTEGER = 1 << 1;
+  static final int FLAG_LONG = 1 << 2;
+  static final int FLAG_COMPRESSED = 1 << 3;
+  static final int FLAG_TEXT = 1 << 4;
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final PickleDecoder decoder;
+  private final NamespaceResolver resolver;
+  private final CanonicalJson json = CanonicalJson.python();
+
+  EntryClassifier(PickleDecoder decoder, NamespaceResolver resolver) {
+    this.decoder = decoder;
+    this.resolver = resolver;
+  }
+
+  /** What the scan says of one key. */
+  record Result(String key, NamespaceResolver.Ns namespace, PythonVersion readers, String userKey, Integer flags,
+      String format, boolean ok, Verdict verdict, Integer protocol, PythonVersion minPython, JsonNode value,
+      Long ttlSeconds, List<Finding> findings, boolean unreadable) {}
+
+  Result classify(RawEntry e) {
+    String key = e.displayKey();
+    NamespaceResolver.Resolved where = resolver.resolve(key);
+    PythonVersion readers = resolver.readers(where.namespace());
+    Builder r = new Builder(key, where, readers, e);
+    if (e.redisType() != null && !e.redisType().equals("string")) {
+      r.format = "other";
+      r.finding("redis-type", Severity.INFO, "a Redis " + e.redisType() + ", not a string value: not inspected");
+      return r.build();
+    }
+    if (e.valueSkipped()) {
+      r.format = "other";
+      r.fail(Verdict.OVER_LIMIT, "value-too-large",
+          "value of " + e.valueLength() + " bytes is over the payload limit; not read");
+      return r.build();
+    }
+    byte[] data = e.value() == null ? new byte[0] : e.value();
+    Integer flags = e.flags();
+    if (flags != null && (flags & FLAG_COMPRESSED) != 0) {
+      try {
+        data = inflate(data, decoder.limits().maxPayloadBytes());
+      } catch (DataFormatException ex) {
+        r.format = "bytes";
+        r.fail(Verdict.MALFORMED, "bad-zlib", "flag 8 (zlib) but the value does not inflate: " + ex.getMessage());
+        return r.build();
+      } catch (IllegalStateException ex) {
+        r.format = "bytes";
+        r.fail(Verdict.OVER_LIMIT, "value-too-large", ex.getMessage());
+        return r.build();
+      }
+    }
+    String format = flags != null ? byFlags(flags & ~FLAG_COMPRESSED, data) : sniff(data);
+    r.format = format;
+    switch (format) {
+      case "pickle":
+        pickle(r, data);
+        break;
+      case "int":
+        integer(r, data);
+        break;
+      case "text":
+        text(r, data);
+        break;
+      case "json":
+        json(r, data);
+        break;
+      case "bytes":
+        r.value = tagged("$bytes", data);
+        break;
+      default:
+        r.finding("unknown-flags", Severity.WARNING, "memcached flags " + Integer.toUnsignedString(flags)
+            + " are none the Python clients write (0, 1, 2, 4, 16, optionally | 8)");
+        r.value = tagged("$bytes", data);
+    }
+    return r.build();
+  }
+
+  private static String byFlags(int flags, byte[] data) {
+    switch (flags) {
+      case FLAG_PICKLE:
+        return "pickle";
+      case FLAG_INTEGER:
+      case FLAG_LONG:
+        return "int";
+      case FLAG_TEXT:
+        return "text";
+      case 0:
+        return looksLikeJson(data) ? "json" : "bytes";
+      default:
+        return "other";
+    }
+  }
+
+  private String sniff(byte[] data) {
+    if (data.length == 0) {
+      return "bytes";
+    }
+    if ((data[0] & 0xff) == 0x80) {
+      return "pickle";
+    }
+    if (isInteger(data)) {
+      return "int";
+    }
+    if (looksLikeJson(data)) {
+      try {
+        json.parse(data);
+        return "json";
+      } catch (JsonCanonicalException ignored) {
+        // not JSON after all: fall through
+      }
+    }
+    if (data[data.length - 1] == '.') {
+      PickleReport report = decoder.inspector().inspect(data);
+      if (report.isValid() || report.verdict() == Verdict.UNSAFE) {
+        return "pickle";
+      }
+    }
+    return utf8(data) != null ? "text" : "bytes";
+  }
+
+  private static boolean looksLikeJson(byte[] data) {
+    for (byte b : data) {
+      if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+        continue;
+      }
+      return b == '{' || b == '[' || b == '"';
+    }
+    return false;
+  }
+
+  private static boolean isInteger(byte[] data) {
+    int i = data.length > 0 && data[0] == '-' ? 1 : 0;
+    if (i == data.length || data.length - i > 4300) {
+      return false;
+    }
+    for (; i < data.length; i++) {
+      if (data[i] < '0' || data[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void pickle(Builder r, byte[] data) {
+    PickleReport report = decoder.inspector().inspect(data);
+    r.protocol = report.protocol();
+    r.minPython = report.minPython();
+    r.findings.addAll(report.findings());
+    r.verdict = report.verdict();
+    if (!report.isValid()) {
+      r.ok = false;
+      return;
+    }
+    try {
+      r.value = PickleJsonView.toJson(decoder.decode(data));
+    } catch (PickleException ex) {
+      r.fail(ex.verdict(), ex.code(), ex.getMessage());
+      return;
+    }
+    if (r.readers != null && report.minPython().compareTo(r.readers) > 0) {
+      r.unreadable = true;
+      r.ok = false;
+      r.findings.add(new Finding("unreadable-by-readers", Severity.ERROR, Finding.NO_OFFSET,
+          "protocol " + report.protocol() + " pickle needs Python " + report.minPython() + " or newer, but namespace "
+              + r.where.namespace().label() + " is read by Python " + r.readers));
+    }
+  }
+
+  private static void integer(Builder r, byte[] data) {
+    String s = new String(data, StandardCharsets.US_ASCII).trim();
+    if (!isInteger(s.getBytes(StandardCharsets.US_ASCII))) {
+      r.fail(Verdict.MALFORMED, "bad-int", "flags say int but the value is not decimal digits: '" + preview(data) + "'");
+      return;
+    }
+    r.value = NODES.numberNode(new BigInteger(s));
+  }
+
+  private void text(Builder r, byte[] data) {
+    String s = utf8(data);
+    if (s == null) {
+      r.fail(Verdict.MALFORMED, "bad-utf8", "flags say UTF-8 text but the value is not valid UTF-8");
+      return;
+    }
+    if (looksLikeJson(data)) {
+      try {
+        json.parse(data);
+        r.format = "json"; // JSON stored as text (flag 16), as Python clients store a json.dumps() str
+        json(r, data);
+        return;
+      } catch (JsonCanonicalException notJson) {
+        // plain text that happens to start like JSON
+      }
+    }
+    r.value = NODES.textNode(s);
+  }
+
+  private void json(Builder r, byte[] data) {
+    try {
+      r.value = json.parse(data);
+      CheckResult check = json.check(data);
+      if (!check.canonical() && !check.findings().isEmpty()) {
+        Finding first = check.findings().get(0);
+        r.findings.add(new Finding("json-not-canonical", Severity.INFO, first.offset(),
+            "not json.dumps(sort_keys=True) form: " + first.message()));
+      }
+    } catch (JsonCanonicalException ex) {
+      r.fail(Verdict.MALFORMED, ex.code(), ex.getMessage());
+    }
+  }
+
+  static String utf8(byte[] data) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static String preview(byte[] data) {
+    return RawEntry.escape(data.length > 40 ? java.util.Arrays.copyOf(data, 40) : data);
+  }
+
+  private static ObjectNode tagged(String tag, byte[] data) {
+    ObjectNode o = NODES.objectNode();
+    o.put(tag, Base64.getEncoder().encodeToString(data));
+    return o;
+  }
+
+  static byte[] inflate(byte[] data, long maxBytes) throws DataFormatException {
+    Inflater inflater = new Inflater();
+    try {
+      inflater.setInput(data);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(data.length * 4, 1 << 20));
+      byte[] buf = new byte[8192];
+      while (!inflater.finished()) {
+        int n = inflater.inflate(buf);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new DataFormatException("zlib stream ends early");
+        }
+        if (out.size() + n > maxBytes) {
+          throw new IllegalStateException("inflated value is over the payload limit of " + maxBytes + " bytes");
+        }
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    } finally {
+      inflater.end();
+    }
+  }
+
+  private static final class Builder {
+    final String key;
+    final NamespaceResolver.Resolved where;
+    final PythonVersion readers;
+    final RawEntry entry;
+    final List<Finding> findings = new ArrayList<>();
+    String format = "other";
+    boolean ok = true;
+    Verdict verdict = Verdict.VALID;
+    Integer protocol;
+    PythonVersion minPython;
+    JsonNode value;
+    boolean unreadable;
+
+    Builder(String key, NamespaceResolver.Resolved where, PythonVersion readers, RawEntry entry) {
+      this.key = key;
+      this.where = where;
+      this.readers = readers;
+      this.entry = entry;
+    }
+
+    void finding(String code, Severity severity, String message) {
+      findings.add(new Finding(code, severity, Finding.NO_OFFSET, message));
+    }
+
+    void fail(Verdict v, String code, String message) {
+      ok = false;
+      verdict = v;
+      finding(code, Severity.ERROR, message);
+    }
+
+    Result build() {
+      return new Result(key, where.namespace(), readers, where.userKey(), entry.flags(), format, ok, verdict, protocol,
+          minPython, value, entry.ttlSeconds(), List.copyOf(findings), unreadable);
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package dev.cachecompat.verifier;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cachecompat.core.Finding;
+import dev.cachecompat.pickle.PickleDecoder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cachecompat scan SOURCE...}: what each worker generation can read, key by key. */
+@Command(name = "scan", description = {
+    "Scan live caches and their dumps: per key its namespace, format, pickle protocol, the oldest Python that",
+    "loads it, whether it is unsafe or malformed, and whether its namespace's readers can load it.",
+    "SOURCE: redis://HOST:PORT[/DB], redis-cluster://HOST:PORT[,...], memcached://HOST:PORT[,...],",
+    "an RDB file, a memcached-tool dump, or files and directories of single payloads."})
+final class ScanCommand implements Callable<Integer> {
+  @ParentCommand
+  Main main;
+
+  @Option(names = "--key-scheme", defaultValue = "django", paramLabel = "SCHEME",
+      description = "django (PREFIX:VERSION:key, default), prefix, or none.")
+  String keyScheme;
+
+  @Option(names = "--namespace", paramLabel = "PREFIX:VERSION",
+      description = "A namespace to report (repeatable); with none, every PREFIX:VERSION found counts.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(names = "--expect", paramLabel = "PREFIX:VERSION=PYTHON",
+      description = "The oldest Python that reads the namespace (repeatable), e.g. shop:2=2.7.")
+  List<String> expectations = new ArrayList<>();
+
+  @Option(names = "--py2-str", defaultValue = "bytes", paramLabel = "POLICY",
+      description = "How Python 2 str decodes in values: bytes (default), latin1, utf8 or ascii.")
+  String py2Str;
+
+  @Option(names = "--allow", paramLabel = "MODULE.NAME", description = "Also allow this global (repeatable).")
+  List<String> allow = new ArrayList<>();
+
+  @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+      description = "table (default, a summary for people) or jsonl (a line per key, then a summary line).")
+  String format;
+
+  @Option(names = "--sample", defaultValue = "0", paramLabel = "N", description = "Stop after N keys per source.")
+  long sample;
+
+  @Option(names = "--resume", paramLabel = "FILE",
+      description = "Keep the live scan's cursor in FILE: an interrupted scan resumes from it.")
+  Path resume;
+
+  @Parameters(arity = "1..*", paramLabel = "SOURCE")
+  List<String> sources;
+
+  @Override
+  public Integer call() throws IOException {
+    boolean jsonl;
+    switch (format.toLowerCase(Locale.ROOT)) {
+      case "jsonl":
+        jsonl = true;
+        break;
+      case "table":
+        jsonl = false;
+        break;
+      default:
+        throw new IllegalArgumentException("--format must be table or jsonl: '" + format + "'");
+    }
+    if (sample < 0) {
+      throw new IllegalArgumentException("--sample must be 0 or more: " + sample);
+    }
+    NamespaceResolver resolver = new NamespaceResolver(NamespaceResolver.scheme(keyScheme), namespaces, expectations);
+    PickleDecoder.Builder db = PickleDecoder.builder().py2Str(DecodeCommand.policy(py2Str));
+    allow.forEach(db::allowGlobal);
+    EntryClassifier classifier = new EntryClassifier(db.build(), resolver);
+    List<SourceUri> uris = new ArrayList<>();
+    for (String s : sources) {
+      uris.add(SourceUri.parse(s));
+    }
+    if (resume != null && uris.size() != 1) {
+      throw new IllegalArgumentException("--resume works with exactly one source, not " + uris.size());
+    }
+    String cursor = resume != null && Files.isRegularFile(resume)
+        ? Files.readString(resume, StandardCharsets.UTF_8).trim() : null;
+    SourceOptions options = SourceOptions.defaults().withSample(sample);
+    if (cursor != null && !cursor.isEmpty()) {
+      options = options.withResumeCursor(cursor);
+    }
+
+    ScanSummary summary = new ScanSummary();
+    Progress progress = Progress.forConsole(main.console);
+    String stopped = null;
+    int status = Main.CLEAN;
+    for (int i = 0; i < uris.size() && stopped == null; i++) {
+      try (ScanSource source = uris.get(i).open(options)) {
+        Thread saver = resume == null ? null : new Thread(() -> saveCursor(source));
+        if (saver != null) {
+          Runtime.getRuntime().addShutdownHook(saver);
+        }
+        try {
+          source.forEach(entry -> {
+            EntryClassifier.Result r = classifier.classify(entry);
+            summary.add(r);
+            if (jsonl) {
+              JsonLines.print(main.console.out, line(r));
+            }
+            progress.update(summary);
+            return true;
+          });
+          if (resume != null) {
+            saveCursor(source);
+          }
+        } catch (SourceException e) {
+          stopped = e.getMessage();
+          if (resume != null) {
+            saveCursor(source);
+          }
+        } finally {
+          if (saver != null) {
+            try {
+              Runtime.getRuntime().removeShutdownHook(saver);
+            } catch (IllegalStateException ignored) {
+              // shutting down: the hook runs
+            }
+          }
+        }
+      } catch (SourceException e) {
+        stopped = e.getMessage();
+      }
+    }
+    progress.done();
+    if (jsonl) {
+      JsonLines.print(main.console.out, summary.toJson(sources, stopped));
+    } else {
+      summary.printTable(main.console.out, sources, stopped);
+    }
+    if (stopped != null) {
+      main.console.err.println("cachecompat: " + stopped);
+      return Main.ERROR;
+    }
+    return summary.anyProblem() ? Main.FINDINGS : status;
+  }
+
+  private void saveCursor(ScanSource source) {
+    String c = source.cursor();
+    if (c == null) {
+      return;
+    }
+    try {
+      Files.writeString(resume, c + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      main.console.err.println("cachecompat: cannot save the cursor to " + resume + ": " + e.getMessage());
+    }
+  }
+
+  static ObjectNode line(EntryClassifier.Result r) {
+    ObjectNode l = JsonLines.object();
+    l.put("key", r.key());
+    if (r.namespace() == null) {
+      l.putNull("namespace");
+    } else {
+      ObjectNode ns = l.putObject("namespace");
+      ns.put("prefix", r.namespace().prefix());
+      if (r.namespace().version() == null) {
+        ns.putNull("version");
+      } else {
+        ns.put("version", r.namespace().version());
+      }
+    }
+    l.put("user_key", r.userKey());
+    if (r.flags() == null) {
+      l.putNull("flags");
+    } else {
+      l.put("flags", Integer.toUnsignedLong(r.flags()));
+    }
+    l.put("format", r.format());
+    l.put("ok", r.ok());
+    l.put("verdict", r.verdict().label());
+    if (r.protocol() == null) {
+      l.putNull("protocol");
+    } else {
+      l.put("protocol", r.protocol());
+    }
+    if (r.minPython() == null) {
+      l.putNull("min_python");
+    } else {
+      l.put("min_python", r.minPython().toString());
+    }
+    if (r.value() == null) {
+      l.putNull("value");
+    } else {
+      l.putRawValue("value", JsonLines.raw(r.value()));
+    }
+    if (r.ttlSeconds() == null) {
+      l.putNull("ttl_s");
+    } else {
+      l.put("ttl_s", r.ttlSeconds());
+    }
+    l.set("findings", JsonLines.findings(r.findings()));
+    return l;
+  }
+
+  /** Shows keys/s and findings on a terminal; prints nothing when output is piped. */
+  static final class Progress {
+    private final Console console;
+    private long lastNanos;
+
+    private Progress(Console console) {
+      this.console = console;
+    }
+
+    static Progress forConsole(Console console) {
+      return new Progress(console.terminal ? console : null);
+    }
+
+    void update(ScanSummary s) {
+      if (console == null || (s.keys() & 255) != 0) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (now - lastNanos < 250_000_000L) {
+        return;
+      }
+      lastNanos = now;
+      console.err.printf(Locale.ROOT, "\rscanned %,d keys  %,.0f keys/s  ", s.keys(), s.keysPerSecond());
+      console.err.flush();
+    }
+
+    void done() {
+      if (console != null && lastNanos != 0) {
+        console.err.print("\r\033[K");
+        console.err.flush();
+      }
+    }
+  }
+
+  static String findingText(Finding f) {
+    return f.code() + ": " + f.message();
+  }
+}
