@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Merges JMH results (-rf json), CPython timings and graph sizes into one table of ratios against the targets.
 
-Usage: bench-report.py JMH_JSON CPYTHON_JSONL GRAPH_JSONL [--load TEXT]
+Usage: bench-report.py JMH_JSON[,JMH_JSON...] CPYTHON_JSONL GRAPH_JSONL [--load TEXT]
 One op is one pass over a corpus set on both sides (see bench/src/main/java/dev/cachecompat/bench/Corpus.java).
 """
 import argparse
@@ -24,8 +24,10 @@ def main():
     ap.add_argument("graph")
     ap.add_argument("--load", default="")
     a = ap.parse_args()
-    with open(a.jmh) as f:
-        jmh = json.load(f)
+    jmh = []
+    for path in a.jmh.split(","):  # several JMH result files may be merged: a.json,b.json
+        with open(path) as f:
+            jmh += json.load(f)
     java, err, alloc = {}, {}, {}
     for r in jmh:
         name = r["benchmark"].rsplit(".", 2)
