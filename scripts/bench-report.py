@@ -31,7 +31,8 @@ def main():
     java, err, alloc = {}, {}, {}
     for r in jmh:
         name = r["benchmark"].rsplit(".", 2)
-        key = (name[-2] + "." + name[-1], r.get("params", {}).get("set", "-"))
+        params = r.get("params", {})
+        key = (name[-2] + "." + name[-1], params.get("set") or params.get("value", "-"))
         java[key] = r["primaryMetric"]["score"]
         try:
             err[key] = float(r["primaryMetric"].get("scoreError", "nan"))
