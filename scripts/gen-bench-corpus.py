@@ -6,7 +6,7 @@ Output: bench/src/main/resources/corpus/{profile,feed}-NN.{p2,p4,p5}.pickle and 
 plus index.txt listing every file. Deterministic (fixed seed), so the committed files are reproducible.
 
 Entries:
-- profile: a user profile dict of ~15 fields (ints, str with some non-ASCII, float, bool, None, a list of
+- profile: a user profile dict of 16-18 fields (ints, str with some non-ASCII, float, bool, None, a list of
   tags, a nested dict of settings); every other profile also carries datetimes (pickles only: JSON gets
   their isoformat strings, as a real producer would have to).
 - feed: a page of 20 feed items (dicts with id, author sub-dict, text, counts, score, tags, flags) plus

@@ -29,7 +29,7 @@ class BenchCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    Main main = new Main(new Console(new ByteArrayInputStream(new byte[0]), o, e));
+    Main main = new Main(new Console(new ByteArrayInputStream(new byte[0]), o, e, false));
     CommandLine cl = new CommandLine(main);
     if (!cl.getSubcommands().containsKey("bench")) {
       cl.addSubcommand(new BenchCommand());
