@@ -62,6 +62,14 @@ final class Unpickling extends Unpickler {
   private static final Pattern FLOAT_TEXT =
       Pattern.compile("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)");
   private static final Pattern INT_TEXT = Pattern.compile("[+-]?\\d+");
+  /** Names of the opcodes left to Pyrolite, built once: formatting one per opcode cost ~5% of a decode. */
+  private static final String[] OPCODE_NAMES = new String[256];
+
+  static {
+    for (int i = 0; i < OPCODE_NAMES.length; i++) {
+      OPCODE_NAMES[i] = "opcode 0x" + Integer.toHexString(i);
+    }
+  }
 
   private final Py2Str policy;
   private final Limits limits;
@@ -269,7 +277,7 @@ final class Unpickling extends Unpickler {
       case 0x82, 0x83, 0x84 -> throw fail("ext-unsupported", "the copyreg extension registry is not supported");
       // FRAME, MARK, POP, POP_MARK, DUP, GET*, NONE, NEWTRUE, NEWFALSE, BINFLOAT, *BINBYTES*: Pyrolite's
       default -> {
-        op("opcode 0x" + Integer.toHexString(key));
+        op(key >= 0 && key < OPCODE_NAMES.length ? OPCODE_NAMES[key] : "opcode 0x" + Integer.toHexString(key));
         return super.dispatch(key);
       }
     }
@@ -435,7 +443,8 @@ final class Unpickling extends Unpickler {
     Object top = stack.peek();
     int key = (int) index;
     memo.put(key, top);
-    if (top != null && builtBy.containsKey(top)) {
+    // builtBy is empty unless a global was called: skip the identity hash, which costs every memoized object
+    if (top != null && !builtBy.isEmpty() && builtBy.containsKey(top)) {
       memoKeys.computeIfAbsent(top, k -> new ArrayList<>()).add(key);
     }
   }
