@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       JsonCommand.class,
       ScanCommand.class,
       MigrateCommand.class,
+      BenchCommand.class,
       DemoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

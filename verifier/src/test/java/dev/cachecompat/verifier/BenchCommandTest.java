@@ -6,49 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class BenchCommandTest {
   static final Path DEMO = Path.of("src/main/resources/dev/cachecompat/verifier/demo");
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Runs Main with bench added, as the launcher will once Main lists it. */
+  /** Runs {@code cachecompat bench ARGS...} in-process. */
   static Cli bench(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    Main main = new Main(new Console(new ByteArrayInputStream(new byte[0]), o, e, false));
-    CommandLine cl = new CommandLine(main);
-    if (!cl.getSubcommands().containsKey("bench")) {
-      cl.addSubcommand(new BenchCommand());
-    }
-    cl.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
-    cl.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
-    cl.setParameterExceptionHandler((ex, a) -> {
-      e.println("cachecompat: " + ex.getMessage());
-      return Main.ERROR;
-    });
-    cl.setExecutionExceptionHandler((ex, c, p) -> {
-      e.println("cachecompat: " + Console.describe(ex));
-      return Main.ERROR;
-    });
     String[] full = new String[args.length + 1];
     full[0] = "bench";
     System.arraycopy(args, 0, full, 1, args.length);
-    int status = cl.execute(full);
-    return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Cli.run(full);
   }
 
   static JsonNode lastLine(Cli r) throws IOException {
