@@ -46,7 +46,9 @@ final class JsonReader {
     this.python = cfg.style() == JsonStyle.PYTHON;
     this.allowNonFinite = python && cfg.allowNonFinite();
     this.refuseDuplicates = cfg.refuseDuplicateKeys();
-    this.refuseLoneSurrogates = !cfg.ensureAscii();
+    // Python style refuses a lone surrogate only when it reaches raw UTF-8 output (the writer does that): one in
+    // a value that a later duplicate key replaces is dropped, as json.loads then json.dumps drop it.
+    this.refuseLoneSurrogates = !python;
     this.limits = cfg.limits();
   }
 
@@ -176,7 +178,7 @@ final class JsonReader {
       }
       int at = i;
       String k = string();
-      if (refuseLoneSurrogates || !python) {
+      if (refuseLoneSurrogates) {
         checkSurrogates(k, at);
       }
       lastKeyHigh = false;
@@ -204,7 +206,7 @@ final class JsonReader {
       switch (c) {
         case '"': {
           String s = string();
-          if (refuseLoneSurrogates || !python) {
+          if (refuseLoneSurrogates) {
             checkSurrogates(s, start);
           }
           return internal ? s : TextNode.valueOf(s);

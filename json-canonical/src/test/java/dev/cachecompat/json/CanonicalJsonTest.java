@@ -86,8 +86,11 @@ class CanonicalJsonTest {
     assertEquals("lone-surrogate", e.code());
     assertEquals("string has a lone surrogate U+D800 at char 1, which UTF-8 cannot encode", e.getMessage());
     JsonCanonicalException p = refused(raw, "[1, \"x\\udc00\"]");
-    assertEquals(4, p.offset());
-    assertEquals("string at offset 4 has a lone surrogate \\udc00, which UTF-8 output cannot encode", p.getMessage());
+    assertEquals("lone-surrogate", p.code());
+    assertEquals("string has a lone surrogate U+DC00 at char 1, which UTF-8 cannot encode", p.getMessage());
+    // Refused only when it reaches the output: a value a later duplicate key replaces is dropped, as in Python
+    // (found by CPythonPropertiesIT against Python 3.6).
+    assertEquals("{\"\":0}", canon(raw.toBuilder().compact(true).build(), "{\"\":{\"\":[\"\\ud800\"]},\"\":0}"));
     assertEquals("[\"\\ud800\"]", canon(PY, "[\"\\uD800\"]"), "ensure_ascii=True escapes them");
   }
 
