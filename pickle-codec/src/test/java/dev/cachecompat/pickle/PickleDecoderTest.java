@@ -64,6 +64,19 @@ class PickleDecoderTest {
 
   private static final byte[] PY2_BINARY = bytes(0, 0xff, 0x80, 'a', 'b', 'c', '\n', '\\', '\'', '"');
 
+  @Test
+  void oneArgumentCodecsEncodeIsRefusedBecausePython2And3DisagreeOnIt() {
+    // _codecs.encode(u'V\x00\x01\xffVlatin1'): ASCII (fails) in Python 2, UTF-8 in Python 3.
+    byte[] pickle = "c_codecs\nencode\n(VV\\u0000\u0001\u00ffVlatin1\np2\ntp3\nRp4\n."
+        .getBytes(StandardCharsets.ISO_8859_1);
+    PickleException e = assertThrows(PickleException.class, () -> decode(pickle));
+    assertEquals("decode-failed", e.code());
+    assertTrue(e.getMessage().endsWith(": needs an explicit encoding (the default is ASCII in Python 2 and UTF-8"
+        + " in Python 3)"), e.getMessage());
+    byte[] latin1 = "c_codecs\nencode\n(V\u00ff\nVlatin1\ntR.".getBytes(StandardCharsets.ISO_8859_1);
+    assertArrayEquals(bytes(0xff), (byte[]) decode(latin1));
+  }
+
   // ---- Python 2 str: Pyrolite always makes a Latin-1 String
 
   @ParameterizedTest
