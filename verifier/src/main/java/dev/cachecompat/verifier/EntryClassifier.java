@@ -165,7 +165,8 @@ final class EntryClassifier {
     return false;
   }
 
-  private static boolean isInteger(byte[] data) {
+  /** An optional '-' and 1 to 4,300 decimal digits (CPython 3.11's limit), as Django's RedisCache stores ints. */
+  static boolean isInteger(byte[] data) {
     int i = data.length > 0 && data[0] == '-' ? 1 : 0;
     if (i == data.length || data.length - i > 4300) {
       return false;

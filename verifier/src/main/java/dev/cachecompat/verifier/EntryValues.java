@@ -38,27 +38,14 @@ final class EntryValues {
       return data;
     }
     if (kind == EntryClassifier.FLAG_INTEGER || kind == EntryClassifier.FLAG_LONG
-        || (kind == -1 && digits(data))) {
+        || (kind == -1 && EntryClassifier.isInteger(data))) {
       String s = new String(data, java.nio.charset.StandardCharsets.US_ASCII).trim();
-      if (!digits(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+      if (!EntryClassifier.isInteger(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
         throw new PickleException(Verdict.MALFORMED, "bad-int", Finding.NO_OFFSET, "not decimal digits: " + s);
       }
       BigInteger n = new BigInteger(s);
       return n.bitLength() < 64 ? (Object) n.longValue() : n;
     }
     return decoder.decode(data);
-  }
-
-  private static boolean digits(byte[] data) {
-    int i = data.length > 0 && data[0] == '-' ? 1 : 0;
-    if (i == data.length || data.length > 4301) {
-      return false;
-    }
-    for (; i < data.length; i++) {
-      if (data[i] < '0' || data[i] > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 }
