@@ -86,7 +86,7 @@ final class EntryClassifier {
         return r.build();
       }
     }
-    String format = flags != null ? byFlags(flags & ~FLAG_COMPRESSED, data) : sniff(data);
+    String format = flags != null ? byFlags(flags & ~FLAG_COMPRESSED, data) : sniff(r, data);
     r.format = format;
     switch (format) {
       case "pickle":
@@ -128,7 +128,8 @@ final class EntryClassifier {
     }
   }
 
-  private String sniff(byte[] data) {
+  /** The format of an unflagged value; a value sniffed as JSON leaves its parsed tree in {@code r.value}. */
+  private String sniff(Builder r, byte[] data) {
     if (data.length == 0) {
       return "bytes";
     }
@@ -139,11 +140,9 @@ final class EntryClassifier {
       return "int";
     }
     if (looksLikeJson(data)) {
-      try {
-        json.parse(data);
+      r.value = parseOrNull(data);
+      if (r.value != null) {
         return "json";
-      } catch (JsonCanonicalException ignored) {
-        // not JSON after all: fall through
       }
     }
     if (data[data.length - 1] == '.') {
@@ -236,29 +235,42 @@ final class EntryClassifier {
       return;
     }
     if (looksLikeJson(data)) {
-      try {
-        json.parse(data);
+      r.value = parseOrNull(data); // null: plain text that happens to start like JSON
+      if (r.value != null) {
         r.format = "json"; // JSON stored as text (flag 16), as Python clients store a json.dumps() str
         json(r, data);
         return;
-      } catch (JsonCanonicalException notJson) {
-        // plain text that happens to start like JSON
       }
     }
     r.value = NODES.textNode(s);
   }
 
+  /** Records the JSON value (parsing it unless sniffing already did) and whether it is in canonical form. */
   private void json(Builder r, byte[] data) {
     try {
-      r.value = json.parse(data);
-      CheckResult check = json.check(data);
-      if (!check.canonical() && !check.findings().isEmpty()) {
-        Finding first = check.findings().get(0);
-        r.findings.add(new Finding("json-not-canonical", Severity.INFO, first.offset(),
-            "not json.dumps(sort_keys=True) form: " + first.message()));
+      if (r.value == null) {
+        r.value = json.parse(data);
+      }
+      // writeBytes(parse(x)) is canonicalize(x): only a value that is not canonical pays for check()'s findings
+      if (!java.util.Arrays.equals(json.writeBytes(r.value), data)) {
+        CheckResult check = json.check(data);
+        if (!check.canonical() && !check.findings().isEmpty()) {
+          Finding first = check.findings().get(0);
+          r.findings.add(new Finding("json-not-canonical", Severity.INFO, first.offset(),
+              "not json.dumps(sort_keys=True) form: " + first.message()));
+        }
       }
     } catch (JsonCanonicalException ex) {
+      r.value = null;
       r.fail(Verdict.MALFORMED, ex.code(), ex.getMessage());
+    }
+  }
+
+  private JsonNode parseOrNull(byte[] data) {
+    try {
+      return json.parse(data);
+    } catch (JsonCanonicalException notJson) {
+      return null;
     }
   }
 

@@ -88,6 +88,24 @@ class ScanCommandTest {
   }
 
   @Test
+  void jsonValuesSayWhetherTheyAreInPythonsCanonicalForm(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    java.nio.file.Path demo = PickleCommandsTest.DEMO;
+    java.nio.file.Files.copy(demo.resolve("py27-profile-unsorted.json"), dir.resolve("unsorted"));
+    java.nio.file.Files.copy(demo.resolve("py313-profile-canonical.json"), dir.resolve("sorted"));
+    Cli r = Cli.run("scan", "--format=jsonl", "--key-scheme=none", dir.toString());
+    assertEquals(0, r.status(), r.err());
+    Map<String, JsonNode> keys = byKey(r);
+    JsonNode unsorted = keys.get("unsorted");
+    assertEquals("json", unsorted.get("format").asText());
+    assertEquals("json-not-canonical", unsorted.get("findings").get(0).get("code").asText());
+    assertEquals(4217, unsorted.get("value").get("id").asInt());
+    JsonNode sorted = keys.get("sorted");
+    assertEquals("json", sorted.get("format").asText());
+    assertEquals(0, sorted.get("findings").size(), sorted.toString());
+  }
+
+  @Test
   void sampleStopsEarly() throws IOException {
     Cli r = scan("cache.rdb", "--sample=5");
     assertEquals(6, r.outLines().length);
