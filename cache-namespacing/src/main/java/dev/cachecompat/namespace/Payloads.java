@@ -19,12 +19,12 @@ import java.util.zip.Inflater;
  * bytes, flags 0 (8 when compressed).
  */
 final class Payloads {
-  static final int FLAG_BYTES = 0;
-  static final int FLAG_PICKLE = 1;
-  static final int FLAG_INTEGER = 1 << 1;
-  static final int FLAG_LONG = 1 << 2;
-  static final int FLAG_COMPRESSED = 1 << 3;
-  static final int FLAG_TEXT = 1 << 4;
+  static final int FLAG_BYTES = MemcachedFlags.BYTES;
+  static final int FLAG_PICKLE = MemcachedFlags.PICKLE;
+  static final int FLAG_INTEGER = MemcachedFlags.INTEGER;
+  static final int FLAG_LONG = MemcachedFlags.LONG;
+  static final int FLAG_COMPRESSED = MemcachedFlags.COMPRESSED;
+  static final int FLAG_TEXT = MemcachedFlags.TEXT;
   private static final int KNOWN = FLAG_PICKLE | FLAG_INTEGER | FLAG_LONG | FLAG_COMPRESSED | FLAG_TEXT;
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);

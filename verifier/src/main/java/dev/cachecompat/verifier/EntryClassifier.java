@@ -8,6 +8,7 @@ import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.core.Severity;
 import dev.cachecompat.core.Verdict;
 import dev.cachecompat.json.CanonicalJson;
+import dev.cachecompat.namespace.MemcachedFlags;
 import dev.cachecompat.json.CheckResult;
 import dev.cachecompat.json.JsonCanonicalException;
 import dev.cachecompat.pickle.PickleDecoder;
@@ -32,12 +33,11 @@ import java.util.zip.Inflater;
  * can load it.
  */
 final class EntryClassifier {
-  /** The memcached flags of pymemcache, python-memcached and pylibmc 1.6+. */
-  static final int FLAG_PICKLE = 1;
-  static final int FLAG_INTEGER = 1 << 1;
-  static final int FLAG_LONG = 1 << 2;
-  static final int FLAG_COMPRESSED = 1 << 3;
-  static final int FLAG_TEXT = 1 << 4;
+  private static final int FLAG_PICKLE = MemcachedFlags.PICKLE;
+  private static final int FLAG_INTEGER = MemcachedFlags.INTEGER;
+  private static final int FLAG_LONG = MemcachedFlags.LONG;
+  private static final int FLAG_COMPRESSED = MemcachedFlags.COMPRESSED;
+  private static final int FLAG_TEXT = MemcachedFlags.TEXT;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -2,6 +2,7 @@ package dev.cachecompat.verifier;
 
 import dev.cachecompat.core.Finding;
 import dev.cachecompat.core.Verdict;
+import dev.cachecompat.namespace.MemcachedFlags;
 import dev.cachecompat.pickle.PickleDecoder;
 import dev.cachecompat.pickle.PickleException;
 import java.math.BigInteger;
@@ -18,7 +19,7 @@ final class EntryValues {
   static Object decode(RawEntry e, PickleDecoder decoder) {
     byte[] data = e.value();
     Integer flags = e.flags();
-    if (flags != null && (flags & EntryClassifier.FLAG_COMPRESSED) != 0) {
+    if (flags != null && (flags & MemcachedFlags.COMPRESSED) != 0) {
       try {
         data = EntryClassifier.inflate(data, decoder.limits().maxPayloadBytes());
       } catch (DataFormatException | IllegalStateException ex) {
@@ -26,8 +27,8 @@ final class EntryValues {
             "flag 8 (zlib) but the value does not inflate within limits: " + ex.getMessage());
       }
     }
-    int kind = flags == null ? -1 : flags & ~EntryClassifier.FLAG_COMPRESSED;
-    if (kind == EntryClassifier.FLAG_TEXT) {
+    int kind = flags == null ? -1 : flags & ~MemcachedFlags.COMPRESSED;
+    if (kind == MemcachedFlags.TEXT) {
       String s = EntryClassifier.utf8(data);
       if (s == null) {
         throw new PickleException(Verdict.MALFORMED, "bad-utf8", Finding.NO_OFFSET, "flag 16 but not UTF-8");
@@ -37,7 +38,7 @@ final class EntryValues {
     if (kind == 0) {
       return data;
     }
-    if (kind == EntryClassifier.FLAG_INTEGER || kind == EntryClassifier.FLAG_LONG
+    if (kind == MemcachedFlags.INTEGER || kind == MemcachedFlags.LONG
         || (kind == -1 && EntryClassifier.isInteger(data))) {
       String s = new String(data, java.nio.charset.StandardCharsets.US_ASCII).trim();
       if (!EntryClassifier.isInteger(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
