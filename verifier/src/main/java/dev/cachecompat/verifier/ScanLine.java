@@ -4,7 +4,7 @@ import dev.cachecompat.core.Finding;
 import java.util.List;
 
 /**
- * Writes the JSON line of one scanned key straight into a {@link StringBuilder}: the same text Jackson's default
+ * Writes the JSON line of one scanned key straight into a byte buffer: the same UTF-8 bytes as printing the text Jackson's default
  * {@code ObjectMapper} writes for the line's object tree (same field order, same string escapes: quote,
  * backslash, {@code \b \t \n \f \r}, other control characters as a {@code u00XX} escape, everything else as is),
  * with the value in Python's compact {@code json.dumps(sort_keys=True)} form. Stateless.
@@ -14,8 +14,72 @@ final class ScanLine {
 
   private ScanLine() {}
 
+  /** A growable byte buffer; not thread-safe. */
+  static final class Bytes extends java.io.OutputStream {
+    byte[] buf = new byte[8192];
+    int len;
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      buf[len++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int n) {
+      ensure(n);
+      System.arraycopy(b, off, buf, len, n);
+      len += n;
+    }
+
+    private void ensure(int n) {
+      if (buf.length - len < n) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      }
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, len);
+    }
+  }
+
+  /**
+   * Writes the line of {@code r} and a newline to {@code out} as UTF-8 (a lone surrogate as {@code ?}, as Java's
+   * encoder writes it), using {@code scratch} for the text around the value.
+   */
+  static void write(Bytes out, StringBuilder scratch, EntryClassifier.Result r) {
+    scratch.setLength(0);
+    head(scratch, r);
+    if (r.value() == null) {
+      scratch.append("null");
+    } else {
+      utf8(out, scratch);
+      scratch.setLength(0);
+      JsonLines.writeValue(r.value(), out);
+    }
+    tail(scratch, r);
+    scratch.append('\n');
+    utf8(out, scratch);
+  }
+
+  private static void utf8(Bytes out, StringBuilder text) {
+    byte[] b = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.write(b, 0, b.length);
+  }
+
   /** Appends the line of {@code r}, without the newline. */
   static void append(StringBuilder b, EntryClassifier.Result r) {
+    head(b, r);
+    if (r.value() == null) {
+      b.append("null");
+    } else {
+      b.append(JsonLines.raw(r.value()).rawValue());
+    }
+    tail(b, r);
+  }
+
+  /** The line up to {@code "value":}. */
+  private static void head(StringBuilder b, EntryClassifier.Result r) {
     b.append("{\"key\":");
     string(b, r.key());
     b.append(",\"namespace\":");
@@ -54,11 +118,10 @@ final class ScanLine {
     b.append(",\"min_python\":");
     string(b, r.minPython() == null ? null : r.minPython().toString());
     b.append(",\"value\":");
-    if (r.value() == null) {
-      b.append("null");
-    } else {
-      b.append(JsonLines.raw(r.value()).rawValue());
-    }
+  }
+
+  /** The line after the value. */
+  private static void tail(StringBuilder b, EntryClassifier.Result r) {
     b.append(",\"ttl_s\":");
     if (r.ttlSeconds() == null) {
       b.append("null");

@@ -1,6 +1,5 @@
 package dev.cachecompat.verifier;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -171,16 +170,16 @@ final class ScanPipeline implements AutoCloseable {
 
   private Done classify(List<RawEntry> entries) {
     List<EntryClassifier.Result> results = new ArrayList<>(entries.size());
-    StringBuilder b = lines ? new StringBuilder(entries.size() * 512) : null;
+    ScanLine.Bytes out = lines ? new ScanLine.Bytes() : null;
+    StringBuilder scratch = lines ? new StringBuilder(512) : null;
     for (RawEntry e : entries) {
       EntryClassifier.Result r = classifier.classify(e);
-      if (b != null) {
-        ScanLine.append(b, r);
-        b.append('\n');
+      if (out != null) {
+        ScanLine.write(out, scratch, r);
       }
       results.add(r.value() == null ? r : r.withoutValue());
     }
-    return new Done(results, b == null ? null : b.toString().getBytes(StandardCharsets.UTF_8));
+    return new Done(results, out == null ? null : out.toByteArray());
   }
 
   @Override

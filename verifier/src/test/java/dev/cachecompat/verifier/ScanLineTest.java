@@ -10,7 +10,9 @@ import dev.cachecompat.core.Finding;
 import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.core.Severity;
 import dev.cachecompat.core.Verdict;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,14 @@ class ScanLineTest {
     return b.toString();
   }
 
+  /** The bytes the scan writes: what printing Jackson's line with a UTF-8 PrintStream wrote before. */
+  static void assertSameBytes(EntryClassifier.Result r, String context) throws Exception {
+    ScanLine.Bytes out = new ScanLine.Bytes();
+    ScanLine.write(out, new StringBuilder(), r);
+    assertEquals(HexFormat.of().formatHex((jackson(r) + "\n").getBytes(StandardCharsets.UTF_8)),
+        HexFormat.of().formatHex(out.toByteArray()), context);
+  }
+
   @Test
   void everyEntryOfTheDemoDumpsIsWrittenAsJacksonWroteIt() throws Exception {
     EntryClassifier classifier = new EntryClassifier(new PickleOptions().decoder(),
@@ -45,6 +55,7 @@ class ScanLineTest {
     assertTrue(results.stream().anyMatch(r -> r.flags() != null), "some entry has flags");
     for (EntryClassifier.Result r : results) {
       assertEquals(jackson(r), direct(r));
+      assertSameBytes(r, r.key());
     }
   }
 
@@ -59,6 +70,7 @@ class ScanLineTest {
     EntryClassifier.Result r = result(s, new NamespaceResolver.Ns(s, null), null, -1,
         List.of(new Finding("c" + s, Severity.ERROR, 17, s), new Finding("x", Severity.INFO, Finding.NO_OFFSET, "")));
     assertEquals(jackson(r), direct(r));
+    assertSameBytes(r, "all characters");
   }
 
   @Test
@@ -76,6 +88,7 @@ class ScanLineTest {
       EntryClassifier.Result r = result(key, ns, random.nextBoolean() ? null : randomString(random),
           random.nextBoolean() ? null : random.nextInt(), findings);
       assertEquals(jackson(r), direct(r), "case " + i);
+      assertSameBytes(r, "case " + i);
     }
   }
 
