@@ -53,7 +53,13 @@ final class EntryClassifier {
   /** What the scan says of one key. */
   record Result(String key, NamespaceResolver.Ns namespace, PythonVersion readers, String userKey, Integer flags,
       String format, boolean ok, Verdict verdict, Integer protocol, PythonVersion minPython, JsonNode value,
-      Long ttlSeconds, List<Finding> findings, boolean unreadable) {}
+      Long ttlSeconds, List<Finding> findings, boolean unreadable) {
+    /** This result without its value, to keep for the summary once its line is written. */
+    Result withoutValue() {
+      return new Result(key, namespace, readers, userKey, flags, format, ok, verdict, protocol, minPython, null,
+          ttlSeconds, findings, unreadable);
+    }
+  }
 
   Result classify(RawEntry e) {
     String key = e.displayKey();

@@ -60,6 +60,15 @@ final class JsonLines {
     return new RawValue(VALUES.writeString(value));
   }
 
+  /** Writes a JSON value in Python's form, as {@link #raw} renders it, as UTF-8 to {@code out}. */
+  static void writeValue(JsonNode value, java.io.OutputStream out) {
+    try {
+      VALUES.write(value, out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static ArrayNode strings(List<String> values) {
     ArrayNode a = NODES.arrayNode();
     values.forEach(a::add);

@@ -45,6 +45,16 @@ record RawEntry(byte[] key, byte[] value, long valueLength, Integer flags, Long 
   }
 
   static String display(byte[] bytes) {
+    boolean ascii = true;
+    for (byte b : bytes) {
+      if (b < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(bytes, StandardCharsets.US_ASCII); // most keys: no decoder to make
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -36,6 +37,31 @@ final class RedisSource extends AbstractScanSource {
   private static final byte[] NO_VALUE = new byte[0];
   /** What a WRONGTYPE answer to STRLEN becomes (STRLEN itself never answers a negative number). */
   private static final Long WRONG_TYPE = Long.MIN_VALUE;
+  private static final byte[][] NO_KEYS = new byte[0][];
+  /**
+   * ARGV: the longest value to fetch, the batch's value budget, then the keys. Returns per key its PTTL (-2: gone),
+   * its STRLEN or, for a non-string, its TYPE, and its value or false (over the limit or the budget left). Read
+   * only; no key in KEYS, so cluster nodes accept the keys of several slots of their own.
+   */
+  static final String FETCH = String.join("\n",
+      "local limit, budget, out = tonumber(ARGV[1]), tonumber(ARGV[2]), {}",
+      "for i = 3, #ARGV do",
+      "  local k = ARGV[i]",
+      "  local ttl = redis.call('PTTL', k)",
+      "  local len = redis.pcall('STRLEN', k)",
+      "  local v = false",
+      "  if type(len) == 'table' then",
+      "    len = redis.call('TYPE', k)['ok']",
+      "  elseif ttl ~= -2 and len <= limit and len <= budget then",
+      "    v = redis.call('GET', k)",
+      "    budget = budget - len",
+      "  end",
+      "  out[#out + 1] = ttl",
+      "  out[#out + 1] = len",
+      "  out[#out + 1] = v",
+      "end",
+      "return out");
+  private static final String FETCH_SHA = sha1Hex(FETCH);
   private static final Pattern CURSOR = Pattern.compile("(\\d{1,20})(?:\\+(\\d{1,9}))?");
 
   private final String description;
@@ -90,6 +116,19 @@ final class RedisSource extends AbstractScanSource {
         .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build();
   }
 
+  private static String sha1Hex(String text) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder b = new StringBuilder(40);
+      for (byte x : d) {
+        b.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
+      }
+      return b.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-1 in this JDK", e);
+    }
+  }
+
   static void shutdown(io.lettuce.core.AbstractRedisClient client) {
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }
@@ -140,6 +179,8 @@ final class RedisSource extends AbstractScanSource {
     private int position;
     private boolean done;
     volatile boolean stopped;
+    /** Whether batches are still fetched with {@link #FETCH}; off for good once the server refuses it. */
+    private boolean scripted = true;
 
     NodeScan(String address, StatefulRedisConnection<byte[], byte[]> connection, SourceOptions options,
         AbstractScanSource owner) {
@@ -212,49 +253,12 @@ final class RedisSource extends AbstractScanSource {
     private boolean deliverBatch(EntryConsumer consumer, RedisAsyncCommands<byte[], byte[]> async,
         List<byte[]> keys, int from, int end) {
       int n = end - from;
-      // One round trip: PTTL, STRLEN and the first `inline` bytes of every key. Values that fit (most cache
-      // entries) are done; the batch holds at most BATCH_VALUE_BUDGET bytes of them.
-      long inline = Math.max(1, Math.min(options.maxValueBytes(), SourceOptions.BATCH_VALUE_BUDGET / Math.max(1, n)));
-      List<RedisFuture<Long>> ttls = new ArrayList<>(n);
-      List<RedisFuture<Long>> lengths = new ArrayList<>(n);
-      List<RedisFuture<byte[]>> heads = new ArrayList<>(n);
-      for (int i = from; i < end; i++) {
-        byte[] k = keys.get(i);
-        ttls.add(async.pttl(k));
-        lengths.add(async.strlen(k));
-        heads.add(async.getrange(k, 0, inline - 1));
-      }
-      connection.flushCommands();
       String[] type = new String[n];
       Long[] ttl = new Long[n];
       long[] length = new long[n];
       byte[][] value = new byte[n][];
-      List<Integer> untyped = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        ttl[i] = await(ttls.get(i), null);
-        // STRLEN and GETRANGE fail with WRONGTYPE for non-strings, and answer 0 and "" for a vanished key
-        Long len = await(lengths.get(i), WRONG_TYPE);
-        byte[] head = await(heads.get(i), NO_VALUE);
-        if (len == WRONG_TYPE) {
-          untyped.add(i);
-          length[i] = -1;
-        } else if (ttl[i] != null && ttl[i] == -2) {
-          type[i] = "none";
-        } else {
-          type[i] = "string";
-          length[i] = len;
-          value[i] = head != NO_VALUE && head.length == len ? head : null;
-        }
-      }
-      if (!untyped.isEmpty()) {
-        List<RedisFuture<String>> types = new ArrayList<>(untyped.size());
-        for (int i : untyped) {
-          types.add(async.type(keys.get(from + i)));
-        }
-        connection.flushCommands();
-        for (int t = 0; t < untyped.size(); t++) {
-          type[untyped.get(t)] = await(types.get(t), null);
-        }
+      if (!scripted || !fetchScripted(async, keys, from, n, type, ttl, length, value)) {
+        fetchPipelined(async, keys, from, n, type, ttl, length, value);
       }
       // Values longer than `inline`: pipelined GETs, at most BATCH_VALUE_BUDGET bytes a pipeline (a single
       // over-budget value still goes alone), delivered in key order with the rest.
@@ -303,6 +307,111 @@ final class RedisSource extends AbstractScanSource {
       return true;
     }
 
+    /**
+     * One EVALSHA of {@link #FETCH} for the batch: per key its PTTL, STRLEN (or TYPE for a non-string) and its
+     * value when it is within {@link SourceOptions#maxValueBytes()} and the batch's share of
+     * {@link SourceOptions#BATCH_VALUE_BUDGET}; the keys go as ARGV, so a cluster node checks no slots for them.
+     * False (and the plain pipeline from then on) when the server refuses scripts.
+     */
+    private boolean fetchScripted(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys, int from, int n,
+        String[] type, Long[] ttl, long[] length, byte[][] value) {
+      byte[][] args = new byte[n + 2][];
+      args[0] = Long.toString(options.maxValueBytes()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      args[1] = Long.toString(SourceOptions.BATCH_VALUE_BUDGET).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      for (int i = 0; i < n; i++) {
+        args[i + 2] = keys.get(from + i);
+      }
+      List<Object> reply = null;
+      for (int attempt = 0; attempt < 2 && reply == null; attempt++) {
+        RedisFuture<List<Object>> f = async.evalsha(FETCH_SHA, ScriptOutputType.MULTI, NO_KEYS, args);
+        connection.flushCommands();
+        try {
+          reply = awaitOrRefused(f);
+        } catch (RedisCommandExecutionException e) {
+          String m = String.valueOf(e.getMessage());
+          if (attempt == 0 && m.startsWith("NOSCRIPT")) {
+            RedisFuture<String> load = async.scriptLoad(FETCH);
+            connection.flushCommands();
+            try {
+              awaitOrRefused(load);
+              continue;
+            } catch (RedisCommandExecutionException refused) {
+              // scripting off or not allowed: the plain pipeline below
+            }
+          }
+          scripted = false;
+          return false;
+        }
+      }
+      if (reply == null || reply.size() != 3 * n) {
+        scripted = false;
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        Object t = reply.get(3 * i);
+        Object len = reply.get(3 * i + 1);
+        Object v = reply.get(3 * i + 2);
+        ttl[i] = t instanceof Long l ? l : null;
+        if (len instanceof byte[] b) { // TYPE of a non-string
+          type[i] = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+          length[i] = -1;
+        } else if (ttl[i] != null && ttl[i] == -2) {
+          type[i] = "none";
+        } else {
+          type[i] = "string";
+          length[i] = len instanceof Long l ? l : 0;
+          value[i] = v instanceof byte[] b && b.length == length[i] ? b : null;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * PTTL, STRLEN and the first {@code budget / n} bytes of every key in one pipeline; TYPE for non-strings in a
+     * second one. For servers that refuse scripts.
+     */
+    private void fetchPipelined(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys, int from, int n,
+        String[] type, Long[] ttl, long[] length, byte[][] value) {
+      long inline = Math.max(1, Math.min(options.maxValueBytes(), SourceOptions.BATCH_VALUE_BUDGET / Math.max(1, n)));
+      List<RedisFuture<Long>> ttls = new ArrayList<>(n);
+      List<RedisFuture<Long>> lengths = new ArrayList<>(n);
+      List<RedisFuture<byte[]>> heads = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        byte[] k = keys.get(from + i);
+        ttls.add(async.pttl(k));
+        lengths.add(async.strlen(k));
+        heads.add(async.getrange(k, 0, inline - 1));
+      }
+      connection.flushCommands();
+      List<Integer> untyped = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ttl[i] = await(ttls.get(i), null);
+        // STRLEN and GETRANGE fail with WRONGTYPE for non-strings, and answer 0 and "" for a vanished key
+        Long len = await(lengths.get(i), WRONG_TYPE);
+        byte[] head = await(heads.get(i), NO_VALUE);
+        if (len == WRONG_TYPE) {
+          untyped.add(i);
+          length[i] = -1;
+        } else if (ttl[i] != null && ttl[i] == -2) {
+          type[i] = "none";
+        } else {
+          type[i] = "string";
+          length[i] = len;
+          value[i] = head != NO_VALUE && head.length == len ? head : null;
+        }
+      }
+      if (!untyped.isEmpty()) {
+        List<RedisFuture<String>> types = new ArrayList<>(untyped.size());
+        for (int i : untyped) {
+          types.add(async.type(keys.get(from + i)));
+        }
+        connection.flushCommands();
+        for (int t = 0; t < untyped.size(); t++) {
+          type[untyped.get(t)] = await(types.get(t), null);
+        }
+      }
+    }
+
     private boolean skipVanished(int next) {
       synchronized (owner) {
         position = next;
@@ -321,6 +430,23 @@ final class RedisSource extends AbstractScanSource {
           }
           throw new SourceException("server-error", -1, address + " answered " + e.getCause().getMessage()
               + " after " + owner.count() + " keys (cursor " + owner.cursor() + ")", e.getCause());
+        }
+        throw lost(e.getCause());
+      } catch (TimeoutException e) {
+        throw lost(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw lost(e);
+      }
+    }
+
+    /** Like {@link #await}, but a server's error answer is thrown as such, for the caller to fall back. */
+    private <T> T awaitOrRefused(RedisFuture<T> f) {
+      try {
+        return f.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RedisCommandExecutionException refused) {
+          throw refused;
         }
         throw lost(e.getCause());
       } catch (TimeoutException e) {

@@ -1,6 +1,5 @@
 package dev.cachecompat.verifier;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cachecompat.core.Finding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -91,41 +90,48 @@ final class ScanCommand implements Callable<Integer> {
     Progress progress = Progress.forConsole(main.console);
     String stopped = null;
     int status = Main.CLEAN;
-    for (int i = 0; i < uris.size() && stopped == null; i++) {
-      try (ScanSource source = uris.get(i).open(options)) {
-        Thread saver = resume == null ? null : new Thread(() -> saveCursor(source));
-        if (saver != null) {
-          Runtime.getRuntime().addShutdownHook(saver);
-        }
-        try {
-          source.forEach(entry -> {
-            EntryClassifier.Result r = classifier.classify(entry);
-            summary.add(r);
-            if (jsonl) {
-              JsonLines.print(main.console.out, line(r));
+    try (ScanPipeline pipeline = new ScanPipeline(classifier, jsonl, threads())) {
+      for (int i = 0; i < uris.size() && stopped == null; i++) {
+        try (ScanSource source = uris.get(i).open(options)) {
+          // What a Ctrl-C saves: the cursor after the last key whose line is out (flushed), never one further.
+          java.util.concurrent.atomic.AtomicReference<String> written =
+              new java.util.concurrent.atomic.AtomicReference<>(resume == null ? null : source.cursor());
+          Thread saver = resume == null ? null : new Thread(() -> saveCursor(written.get()));
+          if (saver != null) {
+            Runtime.getRuntime().addShutdownHook(saver);
+          }
+          try {
+            pipeline.run(source, resume != null, (results, lines, after) -> {
+              if (lines != null) {
+                main.console.out.write(lines, 0, lines.length);
+                main.console.out.flush();
+              }
+              for (EntryClassifier.Result r : results) {
+                summary.add(r);
+                progress.update(summary);
+              }
+              written.set(after);
+            });
+            if (resume != null) {
+              saveCursor(source.cursor());
             }
-            progress.update(summary);
-            return true;
-          });
-          if (resume != null) {
-            saveCursor(source);
+          } catch (SourceException e) {
+            stopped = e.getMessage();
+            if (resume != null) {
+              saveCursor(source.cursor()); // every key delivered before the failure is written
+            }
+          } finally {
+            if (saver != null) {
+              try {
+                Runtime.getRuntime().removeShutdownHook(saver);
+              } catch (IllegalStateException ignored) {
+                // shutting down: the hook runs
+              }
+            }
           }
         } catch (SourceException e) {
           stopped = e.getMessage();
-          if (resume != null) {
-            saveCursor(source);
-          }
-        } finally {
-          if (saver != null) {
-            try {
-              Runtime.getRuntime().removeShutdownHook(saver);
-            } catch (IllegalStateException ignored) {
-              // shutting down: the hook runs
-            }
-          }
         }
-      } catch (SourceException e) {
-        stopped = e.getMessage();
       }
     }
     progress.done();
@@ -141,8 +147,12 @@ final class ScanCommand implements Callable<Integer> {
     return summary.anyProblem() ? Main.FINDINGS : status;
   }
 
-  private void saveCursor(ScanSource source) {
-    String c = source.cursor();
+  /** Classification threads: every core (the source and the output mostly wait on I/O). */
+  static int threads() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  private void saveCursor(String c) {
     if (c == null) {
       return;
     }
@@ -151,53 +161,6 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IOException e) {
       main.console.err.println("cachecompat: cannot save the cursor to " + resume + ": " + e.getMessage());
     }
-  }
-
-  static ObjectNode line(EntryClassifier.Result r) {
-    ObjectNode l = JsonLines.object();
-    l.put("key", r.key());
-    if (r.namespace() == null) {
-      l.putNull("namespace");
-    } else {
-      ObjectNode ns = l.putObject("namespace");
-      ns.put("prefix", r.namespace().prefix());
-      if (r.namespace().version() == null) {
-        ns.putNull("version");
-      } else {
-        ns.put("version", r.namespace().version());
-      }
-    }
-    l.put("user_key", r.userKey());
-    if (r.flags() == null) {
-      l.putNull("flags");
-    } else {
-      l.put("flags", Integer.toUnsignedLong(r.flags()));
-    }
-    l.put("format", r.format());
-    l.put("ok", r.ok());
-    l.put("verdict", r.verdict().label());
-    if (r.protocol() == null) {
-      l.putNull("protocol");
-    } else {
-      l.put("protocol", r.protocol());
-    }
-    if (r.minPython() == null) {
-      l.putNull("min_python");
-    } else {
-      l.put("min_python", r.minPython().toString());
-    }
-    if (r.value() == null) {
-      l.putNull("value");
-    } else {
-      l.putRawValue("value", JsonLines.raw(r.value()));
-    }
-    if (r.ttlSeconds() == null) {
-      l.putNull("ttl_s");
-    } else {
-      l.put("ttl_s", r.ttlSeconds());
-    }
-    l.set("findings", JsonLines.findings(r.findings()));
-    return l;
   }
 
   /** Shows keys/s and findings on a terminal; prints nothing when output is piped. */

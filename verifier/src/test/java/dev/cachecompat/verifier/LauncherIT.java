@@ -58,4 +58,35 @@ class LauncherIT {
     assertEquals(2, r.status());
     assertEquals(1, r.err().strip().split("\n").length, r.err());
   }
+
+  @Test
+  void scanRunsWithC1TheSerialCollectorAndAClassDataArchiveWrittenByTheFirstScan() throws Exception {
+    Path archive = ROOT.resolve("verifier/target/cachecompat-scan-files.jsa");
+    Files.deleteIfExists(archive);
+    String dump = "verifier/" + ScanCommandTest.DUMPS + "cache.rdb";
+    List<String> flags = List.of("JAVA_OPTS=-XX:+PrintCommandLineFlags");
+    Run first = launch(flags, "scan", "--format=jsonl", dump);
+    assertEquals(1, first.status(), first.err()); // the demo dump has unsafe and malformed entries
+    assertEquals("", first.err()); // no JVM or class-data warnings
+    assertTrue(first.out().contains("-XX:ArchiveClassesAtExit="), first.out());
+    assertTrue(Files.size(archive) > 0, "archive written");
+    Run second = launch(flags, "scan", "--format=jsonl", dump);
+    assertEquals(1, second.status(), second.err());
+    assertEquals("", second.err());
+    String shown = second.out().lines().findFirst().orElseThrow();
+    assertTrue(shown.contains("-XX:SharedArchiveFile=" + archive), shown);
+    assertTrue(shown.contains("-XX:TieredStopAtLevel=1"), shown);
+    assertTrue(shown.contains("-XX:+UseSerialGC"), shown);
+    assertEquals(keyLines(first.out()), keyLines(second.out()));
+    Run plain = launch(List.of("JAVA_OPTS=-XX:+PrintCommandLineFlags", "CACHECOMPAT_JVM_TUNING=off"), "scan",
+        "--format=jsonl", dump);
+    assertEquals(1, plain.status(), plain.err());
+    assertTrue(!plain.out().lines().findFirst().orElseThrow().contains("TieredStopAtLevel"), plain.out());
+  }
+
+  /** The key lines of a scan's output after the JVM's flags line, without TTLs (the dump's expiry moves on). */
+  private static List<String> keyLines(String out) {
+    return out.lines().skip(1).filter(l -> !l.startsWith("{\"summary\""))
+        .map(l -> l.replaceAll("\"ttl_s\":\\d+", "\"ttl_s\":N")).toList();
+  }
 }

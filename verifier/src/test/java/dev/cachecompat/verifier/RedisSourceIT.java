@@ -80,6 +80,66 @@ class RedisSourceIT {
   }
 
   @Test
+  void aServerThatRefusesScriptsIsScannedWithPlainCommandsAlike(RedisServer redis) {
+    // An ACL user without scripting: EVALSHA is refused, so every batch goes PTTL, STRLEN, GETRANGE, TYPE, GET.
+    redis.cli("ACL", "SETUSER", "noscripts", "on", ">pw", "~*", "+@all", "-@scripting");
+    try {
+      String uri = "redis://noscripts:pw@" + redis.address();
+      Map<String, RawEntry> plain;
+      Map<String, RawEntry> scripted;
+      try (ScanSource s = SourceUri.parse(uri).open(SourceOptions.defaults().withBatchSize(100))) {
+        plain = SourceFixtures.scanAll(s);
+      }
+      try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults().withBatchSize(100))) {
+        scripted = SourceFixtures.scanAll(s);
+      }
+      assertEquals(expected.size(), plain.size());
+      assertEquals(scripted.keySet(), plain.keySet());
+      for (RawEntry p : plain.values()) {
+        RawEntry q = scripted.get(HexFormat.of().formatHex(p.key()));
+        assertEquals(q.redisType(), p.redisType(), p::toString);
+        assertEquals(q.valueLength(), p.valueLength(), p::toString);
+        assertTrue(java.util.Arrays.equals(q.value(), p.value()), p::toString);
+        assertEquals(q.ttlSeconds() == null, p.ttlSeconds() == null, p::toString);
+        if (p.ttlSeconds() != null) {
+          assertTrue(Math.abs(q.ttlSeconds() - p.ttlSeconds()) <= 2, () -> p + " and " + q);
+        }
+      }
+      try (ScanSource s = SourceUri.parse(uri).open(SourceOptions.defaults().withMaxValueBytes(20))) {
+        Map<String, RawEntry> got = SourceFixtures.scanAll(s);
+        assertTrue(got.values().stream().anyMatch(RawEntry::valueSkipped), "some value is over 20 bytes");
+        for (RawEntry e : got.values()) {
+          assertTrue(e.value() == null || e.value().length <= 20, e::toString);
+        }
+      }
+    } finally {
+      redis.cli("ACL", "DELUSER", "noscripts");
+    }
+  }
+
+  @Test
+  void valuesBeyondTheBatchValueBudgetAreFetchedOnTheirOwn(RedisServer redis) {
+    // 3 values of 7 MiB: the script returns what fits in SourceOptions.BATCH_VALUE_BUDGET (16 MiB), GET the rest.
+    redis.cli("FLUSHALL");
+    dev.cachecompat.testsupport.Pythons.system("redis").runChecked(String.join("\n",
+        "import sys, redis",
+        "r = redis.Redis(host=sys.argv[1], port=int(sys.argv[2]))",
+        "for i in range(3):",
+        "    r.set('big:%d' % i, bytes([65 + i]) * (7 << 20))",
+        "r.set('small', b'x')"), new byte[0], redis.host(), Integer.toString(redis.port()));
+    try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults())) {
+      Map<String, RawEntry> got = SourceFixtures.scanAll(s);
+      assertEquals(4, got.size());
+      for (int i = 0; i < 3; i++) {
+        RawEntry e = got.get(HexFormat.of().formatHex(("big:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(7 << 20, e.value().length);
+        assertEquals(65 + i, e.value()[0]);
+        assertEquals(65 + i, e.value()[(7 << 20) - 1]);
+      }
+    }
+  }
+
+  @Test
   void scansTheDatabaseTheUriNames(RedisServer redis) {
     redis.cli("-n", "1", "SET", "only-in-db-1", "v");
     try (ScanSource s = SourceUri.parse(redis.uri() + "/1").open(SourceOptions.defaults())) {
