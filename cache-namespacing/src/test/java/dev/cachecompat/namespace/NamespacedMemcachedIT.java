@@ -264,6 +264,9 @@ class NamespacedMemcachedIT {
       assertEquals("server-unavailable", e.code());
       assertTrue(e.getMessage().startsWith("memcached set of key 'shop:3:rs:during'"), e.getMessage());
       assertThrows(NamespaceException.class, () -> young.get("rs:before"));
+      NamespaceException d = assertThrows(NamespaceException.class, () -> young.delete("rs:before"));
+      assertEquals("server-unavailable", d.code());
+      assertTrue(d.getMessage().startsWith("memcached delete of key 'shop:2:rs:before' failed: "), d.getMessage());
     } finally {
       server.start();
     }
@@ -283,5 +286,7 @@ class NamespacedMemcachedIT {
     assertNull(raw("shop:2:rs:after"));
     assertNull(raw("shop:2:rs:during"));
     assertNull(raw("rs:after"));
+    assertTrue(young.delete("rs:after"), "the pipelined fan-out delete works again after the restart");
+    assertNull(raw("shop:3:rs:after"));
   }
 }
