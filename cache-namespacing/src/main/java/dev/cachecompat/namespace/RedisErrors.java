@@ -21,7 +21,11 @@ final class RedisErrors {
       return (NamespaceException) t;
     }
     if (t instanceof RedisCommandExecutionException) {
-      return new NamespaceException("server-error", "Redis refused " + what + ": " + t.getMessage(), t);
+      String m = String.valueOf(t.getMessage());
+      if (isTransient(m)) {
+        return new NamespaceException("server-unavailable", "Redis is unavailable for " + what + ": " + m, t);
+      }
+      return new NamespaceException("server-error", "Redis refused " + what + ": " + m, t);
     }
     if (t instanceof RedisCommandTimeoutException || t instanceof TimeoutException) {
       return new NamespaceException("server-unavailable", "Redis " + what + " timed out: " + t.getMessage(), t);
@@ -30,6 +34,16 @@ final class RedisErrors {
       return new NamespaceException("server-unavailable", "Redis " + what + " was cancelled", t);
     }
     return new NamespaceException("server-unavailable", "Redis " + what + " failed: " + t.getMessage(), t);
+  }
+
+  /**
+   * Error replies that say the server cannot serve now, not that the command is wrong: a cluster without
+   * coverage (a master down), a server loading its data set, a replica cut from its master, a slot being
+   * migrated. They pass when the server or cluster recovers.
+   */
+  static boolean isTransient(String message) {
+    return message.startsWith("CLUSTERDOWN") || message.startsWith("LOADING") || message.startsWith("MASTERDOWN")
+        || message.startsWith("TRYAGAIN");
   }
 
   static <T> T await(CompletableFuture<T> f, long timeoutMillis, String what) {
