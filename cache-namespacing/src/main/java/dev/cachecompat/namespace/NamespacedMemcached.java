@@ -300,6 +300,9 @@ public final class NamespacedMemcached {
   }
 
   private void deleteOthers(String key) {
+    if (others.isEmpty()) {
+      return;
+    }
     List<String> keys = new ArrayList<>(others.size());
     for (Namespace ns : others) {
       String wk = keyOrNull(ns, key);

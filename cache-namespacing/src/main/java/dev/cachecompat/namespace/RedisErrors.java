@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** Maps Lettuce failures to {@link NamespaceException}s that name the operation and key. */
 final class RedisErrors {
@@ -47,18 +48,23 @@ final class RedisErrors {
   }
 
   static <T> T await(CompletableFuture<T> f, long timeoutMillis, String what) {
+    return await(f, timeoutMillis, () -> what);
+  }
+
+  /** Waits for {@code f}; {@code what} names the operation in an error message and is only called then. */
+  static <T> T await(CompletableFuture<T> f, long timeoutMillis, Supplier<String> what) {
     try {
       return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       f.cancel(false);
-      throw new NamespaceException("server-unavailable", "Redis " + what + " did not answer within "
+      throw new NamespaceException("server-unavailable", "Redis " + what.get() + " did not answer within "
           + timeoutMillis + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       f.cancel(false);
-      throw new NamespaceException("interrupted", "Redis " + what + " interrupted", e);
+      throw new NamespaceException("interrupted", "Redis " + what.get() + " interrupted", e);
     } catch (ExecutionException e) {
-      throw map(e, what);
+      throw map(e, what.get());
     }
   }
 }
