@@ -72,6 +72,23 @@ public final class NamespacedCodec implements RedisCodec<String, Object>, ToByte
   }
 
   /**
+   * The pattern to give Lettuce's {@code keys(String)} for a glob over logical keys: that method sends its
+   * pattern as it is, not through the codec, so the namespace prefix (glob-escaped) is added here. The keys it
+   * returns go through {@link #decodeKey} and come back stripped. ({@code keysLegacy(K)} encodes its pattern as a
+   * key: prefixed but not escaped, right only for a prefix without glob characters.)
+   *
+   * @param logicalPattern a Redis glob over logical keys, e.g. {@code user:*}
+   * @return the escaped prefix followed by the pattern
+   * @throws NamespaceException if the pattern has an unpaired surrogate
+   */
+  public String keysPattern(String logicalPattern) {
+    Checks.requireNonNull(logicalPattern, "logicalPattern");
+    String p = RedisKeys.escapeGlob(namespace.scheme().rawPrefix()) + logicalPattern;
+    RedisKeys.utf8(p); // refuses an unpaired surrogate, as every key path does
+    return p;
+  }
+
+  /**
    * The raw MATCH/KEYS pattern for a glob over logical keys.
    *
    * @param logicalPattern a Redis glob over logical keys

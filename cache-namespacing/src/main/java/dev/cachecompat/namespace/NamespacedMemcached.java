@@ -7,10 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import net.rubyeye.xmemcached.CommandFactory;
 import net.rubyeye.xmemcached.MemcachedClient;
+import net.rubyeye.xmemcached.XMemcachedClient;
+import net.rubyeye.xmemcached.command.Command;
 import net.rubyeye.xmemcached.exception.MemcachedClientException;
 import net.rubyeye.xmemcached.exception.MemcachedException;
 import net.rubyeye.xmemcached.exception.MemcachedServerException;
+import net.rubyeye.xmemcached.utils.ByteUtils;
 
 /**
  * A memcached cache (over an Xmemcached client) seen through one namespace of a {@link NamespaceGroup}: every
@@ -18,7 +23,7 @@ import net.rubyeye.xmemcached.exception.MemcachedServerException;
  * namespaces of the group from serving stale copies.
  *
  * <ul>
- *   <li>{@link #delete} deletes the key in every namespace of the group.
+ *   <li>{@link #delete} deletes the key in every namespace of the group, pipelined (see below).
  *   <li>Writes ({@link #set}, {@link #add}, {@link #incr}, {@link #decr}) in {@link MigrationMode#OWN} and
  *       {@link MigrationMode#READ_THROUGH} write the caller's namespace and delete the key in the others; in
  *       {@link MigrationMode#DUAL_WRITE} they write every namespace, each in its own format, and if one write
@@ -35,6 +40,18 @@ import net.rubyeye.xmemcached.exception.MemcachedServerException;
  * absolute Unix time). Every failure is a {@link NamespaceException}; a server that is down gives
  * {@code server-unavailable}, and the client recovers by itself when the server is back (Xmemcached heals its
  * sessions). Thread-safe; the Xmemcached client stays the caller's to shut down.
+ *
+ * <p><b>Pipelined fan-out.</b> Xmemcached has no multi-key delete and no pipelining API that returns replies.
+ * Its {@code deleteWithNoReply} sends without waiting, but a "noreply" delete reports neither whether the key
+ * existed nor a failure (memcached still answers a malformed noreply command with an error line, which
+ * desynchronises the client), and a barrier command after it only orders replies when both travel on the same
+ * connection, which a client with a connection pool does not promise. So the fan-out deletes (of {@link #delete},
+ * and of the other namespaces after a write) are Xmemcached's own {@code Command} objects: one ordinary delete
+ * (with a reply) per namespace, created by the client's {@code CommandFactory} and all handed to its connector
+ * before the first reply is awaited. N namespaces cost about one round trip; each reply still says whether that
+ * namespace held the key, each failure is still seen, and every wait is bounded by the operation timeout. This
+ * needs the {@link XMemcachedClient} implementation (every client Xmemcached's builders make); any other
+ * {@link MemcachedClient} gets one blocking delete per namespace in group order.
  */
 public final class NamespacedMemcached {
   private final MemcachedClient client;
@@ -45,6 +62,8 @@ public final class NamespacedMemcached {
   private final MemcachedKeyPolicy keyPolicy;
   private final long timeoutMillis;
   private final int backfillTtlSeconds;
+  /** The client's command factory for pipelined deletes, or null when the client is not an XMemcachedClient. */
+  private final CommandFactory commands;
 
   private NamespacedMemcached(Builder b) {
     this.client = b.client;
@@ -57,6 +76,7 @@ public final class NamespacedMemcached {
     this.keyPolicy = b.keyPolicy;
     this.timeoutMillis = b.timeoutMillis;
     this.backfillTtlSeconds = b.backfillTtlSeconds;
+    this.commands = client instanceof XMemcachedClient ? ((XMemcachedClient) client).getCommandFactory() : null;
   }
 
   /**
@@ -66,7 +86,8 @@ public final class NamespacedMemcached {
    * @param group the namespaces of the logical cache
    * @param ownNamespace the name of the caller's namespace in the group
    * @return a new builder
-   * @throws IllegalArgumentException if the group has no namespace of that name
+   * @throws IllegalArgumentException if the group has no namespace of that name, or the client sanitizes
+   *     (URL-encodes) keys, which would make its wire keys differ from the Python clients'
    */
   public static Builder builder(MemcachedClient client, NamespaceGroup group, String ownNamespace) {
     return new Builder(client, group, ownNamespace);
@@ -262,27 +283,135 @@ public final class NamespacedMemcached {
   }
 
   private String deleteEverywhereQuietly(List<String> wireKeys) {
-    StringBuilder failed = new StringBuilder();
+    List<String> keys = new ArrayList<>();
     for (String wk : wireKeys) {
-      if (wk == null) {
-        continue;
+      if (wk != null) {
+        keys.add(wk);
       }
-      try {
-        call("delete", wk, () -> client.delete(wk, timeoutMillis));
-      } catch (NamespaceException e) {
-        failed.append(failed.length() == 0 ? " (but could not delete: " : ", ").append(wk);
+    }
+    Deleted d = deleteAll(keys);
+    StringBuilder failed = new StringBuilder();
+    for (int i = 0; i < keys.size(); i++) {
+      if (d.errors[i] != null) {
+        failed.append(failed.length() == 0 ? " (but could not delete: " : ", ").append(keys.get(i));
       }
     }
     return failed.length() == 0 ? "" : failed.append(')').toString();
   }
 
   private void deleteOthers(String key) {
+    if (others.isEmpty()) {
+      return;
+    }
+    List<String> keys = new ArrayList<>(others.size());
     for (Namespace ns : others) {
       String wk = keyOrNull(ns, key);
       if (wk != null) {
-        call("delete", wk, () -> client.delete(wk, timeoutMillis));
+        keys.add(wk);
       }
     }
+    deleteAll(keys).throwFirst();
+  }
+
+  /** The outcome of pipelined deletes: per wire key, whether it existed, or the failure. */
+  private static final class Deleted {
+    final boolean[] existed;
+    final NamespaceException[] errors;
+
+    Deleted(int n) {
+      existed = new boolean[n];
+      errors = new NamespaceException[n];
+    }
+
+    boolean any() {
+      for (boolean b : existed) {
+        if (b) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void throwFirst() {
+      for (NamespaceException e : errors) {
+        if (e != null) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes every wire key, all requests sent before any reply is awaited (see the class comment); never throws,
+   * the failures are in the result.
+   */
+  private Deleted deleteAll(List<String> wireKeys) {
+    int n = wireKeys.size();
+    Deleted d = new Deleted(n);
+    if (n == 0) {
+      return d;
+    }
+    if (commands == null || n == 1 || client.isSanitizeKeys()) {
+      for (int i = 0; i < n; i++) {
+        String wk = wireKeys.get(i);
+        try {
+          d.existed[i] = call("delete", wk, () -> client.delete(wk, timeoutMillis));
+        } catch (NamespaceException e) {
+          d.errors[i] = e;
+        }
+      }
+      return d;
+    }
+    Command[] sent = new Command[n];
+    for (int i = 0; i < n; i++) {
+      String wk = wireKeys.get(i);
+      if (client.isShutdown()) {
+        d.errors[i] = new NamespaceException("server-unavailable", "memcached delete of key '" + wk
+            + "' failed: the Xmemcached client is shut down");
+        continue;
+      }
+      Command c = commands.createDeleteCommand(wk, ByteUtils.getBytes(wk), 0, 0L, false);
+      try {
+        client.getConnector().send(c);
+        sent[i] = c;
+      } catch (MemcachedException e) {
+        d.errors[i] = mapFailure("delete", wk, e);
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    for (int i = 0; i < n; i++) {
+      Command c = sent[i];
+      if (c == null) {
+        continue;
+      }
+      String wk = wireKeys.get(i);
+      try {
+        if (!c.getLatch().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          c.cancel();
+          d.errors[i] = new NamespaceException("server-unavailable", "memcached delete of key '" + wk
+              + "' timed out after " + timeoutMillis + " ms (pipelined with " + (n - 1) + " other deletes)");
+          continue;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        d.errors[i] = new NamespaceException("interrupted", "memcached delete of key '" + wk + "' interrupted", e);
+        continue;
+      }
+      if (c.getIoBuffer() != null) {
+        c.getIoBuffer().free();
+      }
+      Exception failure = c.getException();
+      if (failure != null) {
+        d.errors[i] = mapFailure("delete", wk, failure instanceof MemcachedException ? (MemcachedException) failure
+            : new MemcachedException(failure));
+      } else if (c.getResult() instanceof Boolean) {
+        d.existed[i] = (Boolean) c.getResult();
+      } else {
+        d.errors[i] = new NamespaceException("server-unavailable", "memcached delete of key '" + wk
+            + "' got no reply (connection lost?)");
+      }
+    }
+    return d;
   }
 
   /**
@@ -316,30 +445,27 @@ public final class NamespacedMemcached {
   }
 
   /**
-   * Deletes the key in every namespace of the group.
+   * Deletes the key in every namespace of the group, pipelined: one delete per namespace, all sent before the
+   * first reply is awaited (about one round trip for the whole group; see the class comment). A namespace whose
+   * wire key the {@link MemcachedKeyPolicy} refuses cannot hold the key and is skipped.
    *
    * @param key the logical key
    * @return true if any namespace held it
-   * @throws NamespaceException if the server fails (the deletes are all attempted first)
+   * @throws NamespaceException if the server fails ({@code server-unavailable}: down or no reply within the
+   *     timeout; {@code server-error}: refused), after every delete was attempted; the first failure in group
+   *     order is thrown
    */
   public boolean delete(String key) {
-    boolean any = false;
-    NamespaceException first = null;
+    List<String> keys = new ArrayList<>(group.namespaces().size());
     for (Namespace ns : group.namespaces()) {
       String wk = keyOrNull(ns, key);
-      if (wk == null) {
-        continue;
-      }
-      try {
-        any |= call("delete", wk, () -> client.delete(wk, timeoutMillis));
-      } catch (NamespaceException e) {
-        first = first == null ? e : first;
+      if (wk != null) {
+        keys.add(wk);
       }
     }
-    if (first != null) {
-      throw first;
-    }
-    return any;
+    Deleted d = deleteAll(keys);
+    d.throwFirst();
+    return d.any();
   }
 
   /**
@@ -435,16 +561,21 @@ public final class NamespacedMemcached {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NamespaceException("interrupted", "memcached " + op + " of key '" + wireKey + "' interrupted", e);
-    } catch (MemcachedServerException | MemcachedClientException e) {
-      throw new NamespaceException("server-error", "memcached refused " + op + " of key '" + wireKey + "': "
-          + e.getMessage(), e);
     } catch (MemcachedException e) {
-      throw new NamespaceException("server-unavailable", "memcached " + op + " of key '" + wireKey + "' failed: "
-          + e.getMessage(), e);
+      throw mapFailure(op, wireKey, e);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new NamespaceException("write-failed", "Xmemcached refused " + op + " of key '" + wireKey + "': "
           + e.getMessage(), e);
     }
+  }
+
+  private static NamespaceException mapFailure(String op, String wireKey, MemcachedException e) {
+    if (e instanceof MemcachedServerException || e instanceof MemcachedClientException) {
+      return new NamespaceException("server-error", "memcached refused " + op + " of key '" + wireKey + "': "
+          + e.getMessage(), e);
+    }
+    return new NamespaceException("server-unavailable", "memcached " + op + " of key '" + wireKey + "' failed: "
+        + e.getMessage(), e);
   }
 
   /** Builds a {@link NamespacedMemcached}. Not thread-safe. */
@@ -459,6 +590,8 @@ public final class NamespacedMemcached {
 
     private Builder(MemcachedClient client, NamespaceGroup group, String ownNamespace) {
       this.client = Checks.requireNonNull(client, "client");
+      Checks.requireArgument(!client.isSanitizeKeys(), "the Xmemcached client sanitizes (URL-encodes) keys, so its"
+          + " wire keys would not be the ones Python clients read and write; turn setSanitizeKeys off");
       this.group = Checks.requireNonNull(group, "group");
       this.own = group.namespace(Checks.requireNonNull(ownNamespace, "ownNamespace"));
     }

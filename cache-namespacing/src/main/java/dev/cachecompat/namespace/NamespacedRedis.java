@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A Redis cache (over a Lettuce standalone or cluster connection with byte-array keys and values) seen through one
@@ -101,20 +102,21 @@ public final class NamespacedRedis {
     return RedisKeys.utf8(ns.rawKey(key));
   }
 
-  private String what(String op, Namespace ns, String key) {
-    return op + " of key '" + ns.rawKey(key) + "'";
+  /** What an error message names, built only when there is an error (not on every call of the hot path). */
+  private static Supplier<String> what(String op, Namespace ns, String key) {
+    return () -> op + " of key '" + ns.rawKey(key) + "'";
   }
 
-  private <T> CompletableFuture<T> cf(io.lettuce.core.RedisFuture<T> f, String what) {
+  private static <T> CompletableFuture<T> cf(io.lettuce.core.RedisFuture<T> f, Supplier<String> what) {
     return f.toCompletableFuture().handle((v, t) -> {
       if (t != null) {
-        throw RedisErrors.map(t, what);
+        throw RedisErrors.map(t, what.get());
       }
       return v;
     });
   }
 
-  private <T> T sync(CompletableFuture<T> f, String what) {
+  private <T> T sync(CompletableFuture<T> f, Supplier<String> what) {
     return RedisErrors.await(f, timeoutMillis, what);
   }
 
@@ -139,6 +141,15 @@ public final class NamespacedRedis {
    */
   public CompletableFuture<Object> getAsync(String key) {
     byte[] k = raw(own, key);
+    if (group.mode() != MigrationMode.READ_THROUGH) {
+      // one stage: map a failure, decode a hit
+      return redis.get(k).toCompletableFuture().handle((data, t) -> {
+        if (t != null) {
+          throw RedisErrors.map(t, what("GET", own, key).get());
+        }
+        return data == null ? null : decode(own, key, data);
+      });
+    }
     return cf(redis.get(k), what("GET", own, key)).thenCompose(data -> {
       Object value = data == null ? null : decode(own, key, data);
       if (value != null || group.mode() != MigrationMode.READ_THROUGH) {
@@ -186,7 +197,7 @@ public final class NamespacedRedis {
    * @throws NamespaceException as {@link #get}
    */
   public Map<String, Object> getMulti(Collection<String> keys) {
-    return sync(getMultiAsync(keys), "MGET of " + keys.size() + " keys in namespace " + own.name());
+    return sync(getMultiAsync(keys), () -> "MGET of " + keys.size() + " keys in namespace " + own.name());
   }
 
   /**
@@ -204,8 +215,7 @@ public final class NamespacedRedis {
     for (int i = 0; i < list.size(); i++) {
       raws[i] = raw(own, list.get(i));
     }
-    String what = "MGET of " + list.size() + " keys in namespace " + own.name();
-    return cf(redis.mget(raws), what).thenCompose(kvs -> {
+    return cf(redis.mget(raws), () -> "MGET of " + list.size() + " keys in namespace " + own.name()).thenCompose(kvs -> {
       Map<String, Object> hits = new LinkedHashMap<>();
       List<CompletableFuture<Void>> pending = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {
@@ -276,6 +286,9 @@ public final class NamespacedRedis {
     }
     byte[] encoded = payloads.encodeRedis(own, value);
     CompletableFuture<String> set = cf(redis.set(raw(own, key), encoded, args(ttl)), what("SET", own, key));
+    if (others.isEmpty()) {
+      return set.thenApply(ok -> null);
+    }
     CompletableFuture<Long> dels = deleteIn(others, key);
     return set.thenCombine(dels, (a, b) -> null);
   }
@@ -410,7 +423,7 @@ public final class NamespacedRedis {
    * @throws NamespaceException if the server fails
    */
   public long delete(String key) {
-    return sync(deleteAsync(key), "DEL of '" + key + "' in every namespace of " + group);
+    return sync(deleteAsync(key), () -> "DEL of '" + key + "' in every namespace of " + group);
   }
 
   /**

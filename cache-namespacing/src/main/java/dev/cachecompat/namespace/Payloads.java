@@ -194,6 +194,15 @@ final class Payloads {
   }
 
   private static byte[] utf8(String s, Namespace ns) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return strictUtf8(s, ns);
+      }
+    }
+    return s.getBytes(StandardCharsets.UTF_8); // no surrogate: nothing the JDK could replace
+  }
+
+  private static byte[] strictUtf8(String s, Namespace ns) {
     try {
       ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
           .onMalformedInput(CodingErrorAction.REPORT)

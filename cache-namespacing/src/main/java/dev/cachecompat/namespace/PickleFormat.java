@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Pickles through pickle-codec: written by {@link PickleEncoder#forReaders} for the namespace's oldest reader,
  * read by {@link PickleDecoder} (which inspects first: allowlist and limits) and then checked against the readers
- * of the namespace the payload came from.
+ * of the namespace the payload came from. A {@code byte[]} value takes {@link BytesPickle}'s hot path, which
+ * gives the same bytes both ways.
  */
 final class PickleFormat implements ObjectFormat {
   private final PickleDecoder decoder;
@@ -30,6 +31,12 @@ final class PickleFormat implements ObjectFormat {
 
   @Override
   public byte[] encode(Namespace ns, Object value) {
+    if (value instanceof byte[]) {
+      byte[] fast = BytesPickle.encode((byte[]) value, ns.pickleProtocol(), options.limits());
+      if (fast != null) {
+        return fast;
+      }
+    }
     PickleEncoder encoder = encoders.computeIfAbsent(ns.readers(),
         v -> PickleEncoder.forReaders(v).toBuilder().limits(options.limits()).build());
     try {
@@ -42,6 +49,10 @@ final class PickleFormat implements ObjectFormat {
 
   @Override
   public Object decode(Namespace source, byte[] payload) {
+    byte[] bytesValue = BytesPickle.decode(payload, source.readers(), options.limits());
+    if (bytesValue != null) {
+      return bytesValue;
+    }
     PickleDecoder.Decoded d;
     try {
       d = decoder.decodeDetailed(payload);

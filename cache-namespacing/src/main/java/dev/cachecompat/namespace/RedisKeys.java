@@ -19,7 +19,17 @@ final class RedisKeys {
             + " with a {hash tag}", ns.name(), prefix);
   }
 
+  /** Strict UTF-8: a key without surrogates takes the JDK's fast path; one with any is checked for pairs. */
   static byte[] utf8(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      if (Character.isSurrogate(key.charAt(i))) {
+        return strictUtf8(key);
+      }
+    }
+    return key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] strictUtf8(String key) {
     try {
       ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
           .onMalformedInput(CodingErrorAction.REPORT)

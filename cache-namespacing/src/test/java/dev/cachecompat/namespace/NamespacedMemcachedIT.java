@@ -264,6 +264,9 @@ class NamespacedMemcachedIT {
       assertEquals("server-unavailable", e.code());
       assertTrue(e.getMessage().startsWith("memcached set of key 'shop:3:rs:during'"), e.getMessage());
       assertThrows(NamespaceException.class, () -> young.get("rs:before"));
+      NamespaceException d = assertThrows(NamespaceException.class, () -> young.delete("rs:before"));
+      assertEquals("server-unavailable", d.code());
+      assertTrue(d.getMessage().startsWith("memcached delete of key 'shop:2:rs:before' failed: "), d.getMessage());
     } finally {
       server.start();
     }
@@ -283,5 +286,56 @@ class NamespacedMemcachedIT {
     assertNull(raw("shop:2:rs:after"));
     assertNull(raw("shop:2:rs:during"));
     assertNull(raw("rs:after"));
+    assertTrue(young.delete("rs:after"), "the pipelined fan-out delete works again after the restart");
+    assertNull(raw("shop:3:rs:after"));
+  }
+
+  @Test
+  void pythonTranscoderGivesXmemcachedItselfThePythonClientsWireFormat(MemcachedServer server) throws Exception {
+    PythonTranscoder t = view(PY38).transcoder();
+    assertTrue(client.set("shop:3:tc:text", 60, "caf\u00e9", t));
+    assertTrue(client.set("shop:3:tc:int", 60, 7L, t));
+    assertTrue(client.set("shop:3:tc:list", 60, List.of(1L, "x"), t));
+    Map<String, Map<String, Object>> rows = Servers.runForKeys(Pythons.system("pymemcache"), "pymemcache_read.py",
+        new byte[0], Servers.args(server.host(), server.port(),
+            List.of("shop:3:tc:text", "shop:3:tc:int", "shop:3:tc:list")));
+    assertEquals("'caf\u00e9'", rows.get("shop:3:tc:text").get("repr"));
+    assertEquals("7", rows.get("shop:3:tc:int").get("repr"));
+    assertEquals("[1, 'x']", rows.get("shop:3:tc:list").get("repr"));
+
+    Pythons.system("pymemcache").runChecked(PythonScripts.load("pymemcache_write.py"), Servers.jsonLines(List.of(
+        List.of("shop:3:tc:py", "{'b': (1, 2.5)}"))), server.host(), Integer.toString(server.port()), "5");
+    assertEquals(Map.of("b", dev.cachecompat.pickle.PyTuple.of(1L, 2.5)), client.get("shop:3:tc:py", 1_000L, t));
+    client.set("shop:3:tc:odd", 0, new MemcachedValue(64, new byte[] {1}), RawTranscoder.INSTANCE, 1_000);
+    assertNull(client.get("shop:3:tc:odd", 1_000L, t), "a rejected payload is a miss through the transcoder too");
+  }
+
+  @Test
+  void hashPolicyStoresAnOverlongKeyWherePython27ComputesIt(MemcachedServer server) throws Exception {
+    NamespacedMemcached mc = NamespacedMemcached.builder(client, GROUP, "shop:2")
+        .keyPolicy(MemcachedKeyPolicy.HASH).timeoutMillis(1_000).build();
+    String key = "report for " + "\u00e9".repeat(150);
+    mc.set(key, "hashed", 60);
+    assertTrue(mc.wireKey(key).startsWith("shop:2:report#"), mc.wireKey(key));
+    String driver = PythonScripts.load("memcached_key.py") + String.join("\n",
+        "",
+        "import json, socket, sys",
+        "raw = json.loads(sys.stdin.read())",
+        "key = wire_key(raw).encode('utf-8')",
+        "s = socket.create_connection((sys.argv[1], int(sys.argv[2])))",
+        "s.sendall(b'get ' + key + b'\\r\\n')",
+        "f = s.makefile('rb')",
+        "head = f.readline().split()",
+        "data = f.read(int(head[3]))",
+        "print(json.dumps({'key': key.decode('utf-8'), 'flags': int(head[2]), 'value': data.decode('utf-8')}))",
+        "");
+    String out = new String(Pythons.require("2.7").runChecked(driver,
+        ("\"shop:2:" + key.replace("\u00e9", "\\u00e9") + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        server.host(), Integer.toString(server.port())), java.nio.charset.StandardCharsets.UTF_8).trim();
+    Map<?, ?> row = Servers.JSON.readValue(out, Map.class);
+    assertEquals(Map.of("key", mc.wireKey(key), "flags", 16, "value", "hashed"), row, "Python computed the same key");
+    assertEquals("hashed", mc.get(key));
+    assertTrue(mc.delete(key));
+    assertNull(mc.get(key));
   }
 }

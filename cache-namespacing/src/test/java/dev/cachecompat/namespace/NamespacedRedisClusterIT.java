@@ -3,6 +3,8 @@ package dev.cachecompat.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.testsupport.RealServers;
@@ -159,6 +161,124 @@ class NamespacedRedisClusterIT {
       old.delete("cfan:shared:" + i);
       assertNull(raw(PY27.rawKey("cfan:shared:" + i)));
       assertNull(raw(PY38.rawKey("cfan:shared:" + i)));
+    }
+  }
+
+  /** A logical key whose shop:3 copy is served by one node and whose shop:2 copy by another. */
+  static String keyOnTwoNodes(RedisCluster cluster, String stem) {
+    for (int i = 0; ; i++) {
+      String k = stem + i;
+      if (nodeOf(cluster, PY38.rawKey(k)) != nodeOf(cluster, PY27.rawKey(k))) {
+        return k;
+      }
+    }
+  }
+
+  /** The index of the node serving a raw key, from Lettuce's view of the slots. */
+  static int nodeOf(RedisCluster cluster, String rawKey) {
+    int port = client.getPartitions().getPartitionBySlot(SlotHash.getSlot(rawKey)).getUri().getPort();
+    for (int n = 0; n < cluster.nodes().size(); n++) {
+      if (cluster.nodes().get(n).port() == port) {
+        return n;
+      }
+    }
+    throw new AssertionError("no node on port " + port);
+  }
+
+  static <T> T retryFor(long seconds, java.util.function.Supplier<T> op) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      try {
+        return op.get();
+      } catch (NamespaceException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  @Test
+  void nodeRestartFailsClearlyThenRecoversWithoutWritingAWrongNamespace(RedisCluster cluster) throws Exception {
+    NamespacedRedis old = NamespacedRedis.builder(bytes, GROUP, "shop:2").timeoutMillis(1_000).build();
+    NamespacedRedis young = NamespacedRedis.builder(bytes, GROUP, "shop:3").timeoutMillis(1_000).build();
+    String key = keyOnTwoNodes(cluster, "crs:");
+    int down = nodeOf(cluster, PY38.rawKey(key));
+    assertEquals(down, cluster.nodeServing(PY38.rawKey(key)), "Lettuce and the cluster agree on the slot owner");
+    int up = nodeOf(cluster, PY27.rawKey(key));
+    // a key of the shop:3 namespace on a node that stays up, to see the whole cluster go down later
+    String elsewhere = null;
+    for (int i = 0; elsewhere == null; i++) {
+      if (nodeOf(cluster, PY38.rawKey("crs:up:" + i)) != down) {
+        elsewhere = "crs:up:" + i;
+      }
+    }
+    String upKey = elsewhere;
+    old.set(key, 1, null); // the 2.7 copy, on a node that stays up
+    young.set(upKey, 1, null);
+
+    cluster.stop(down);
+    try {
+      // the node of the caller's copy is down: a clear error, and the write reached no other namespace
+      NamespaceException set = assertThrows(NamespaceException.class, () -> young.set(key, 2, null));
+      assertEquals("server-unavailable", set.code());
+      assertTrue(set.getMessage().startsWith("Redis SET of key 'shop:3:" + key + "'"), set.getMessage());
+      NamespaceException get = assertThrows(NamespaceException.class, () -> young.get(key));
+      assertEquals("server-unavailable", get.code());
+      assertTrue(get.getMessage().startsWith("Redis GET of key 'shop:3:" + key + "'"), get.getMessage());
+      NamespaceException del = assertThrows(NamespaceException.class, () -> old.delete(key));
+      assertEquals("server-unavailable", del.code());
+      assertTrue(del.getMessage().contains(key), del.getMessage());
+      // once the others mark the node failed (5 s node timeout, no replica) the whole cluster is down
+      RedisServerWatch.awaitClusterState(cluster, up, "fail", 30);
+      NamespaceException clusterDown = assertThrows(NamespaceException.class, () -> young.get(upKey));
+      assertEquals("server-unavailable", clusterDown.code());
+      assertEquals("Redis is unavailable for GET of key 'shop:3:" + upKey + "': CLUSTERDOWN The cluster is down",
+          clusterDown.getMessage());
+    } finally {
+      cluster.start(down);
+    }
+
+    // recovers by itself: the same client view writes and reads again
+    retryFor(20, () -> {
+      young.set(key, 3, null);
+      return null;
+    });
+    assertEquals(3L, young.get(key));
+    assertEquals(1L, retryFor(20, () -> young.get(upKey)));
+    // nothing was written to a wrong namespace, nor late: the 2.7 copy went with the fan-out delete of the
+    // failed write (and of the failed delete), the restarted node lost the old shop:3 copy and holds the new one
+    assertNull(raw(PY27.rawKey(key)));
+    TreeSet<String> keys = new TreeSet<>();
+    for (dev.cachecompat.testsupport.RedisServer n : cluster.nodes()) {
+      for (String k : n.cli("--raw", "keys", "*crs:*").split("\n")) {
+        if (!k.isBlank()) {
+          keys.add(k.trim());
+        }
+      }
+    }
+    assertEquals(new TreeSet<>(List.of(PY38.rawKey(key), PY38.rawKey(upKey))), keys);
+    assertEquals("3", new String(raw(PY38.rawKey(key)), StandardCharsets.US_ASCII));
+    assertEquals(2, young.delete(key) + young.delete(upKey));
+  }
+
+  /** Polls CLUSTER INFO of one node. */
+  static final class RedisServerWatch {
+    private RedisServerWatch() {}
+
+    static void awaitClusterState(RedisCluster cluster, int node, String state, int seconds)
+        throws InterruptedException {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+      String info = "";
+      while (System.nanoTime() < deadline) {
+        info = cluster.nodes().get(node).cli("cluster", "info");
+        if (info.contains("cluster_state:" + state)) {
+          return;
+        }
+        Thread.sleep(200);
+      }
+      throw new AssertionError("node " + node + " did not reach cluster_state:" + state + ": " + info);
     }
   }
 }

@@ -223,4 +223,66 @@ class NamespacedRedisIT {
       assertEquals(5L, c.sync().get("good"), "the connection keeps working after a rejected payload");
     }
   }
+
+  @Test
+  void touchSetsOrRemovesTheTtlInTheOwnNamespaceAndInEveryNamespaceWhenDualWriting() throws Exception {
+    NamespacedRedis young = view(PY38);
+    young.set("t:1", "v", null);
+    assertEquals(-1, young.pttl("t:1"));
+    assertTrue(young.touch("t:1", Duration.ofSeconds(90)));
+    long pttl = young.pttl("t:1");
+    assertTrue(pttl > 80_000 && pttl <= 90_000, "PTTL after touch " + pttl);
+    assertTrue(young.touchAsync("t:1", Duration.ZERO).get(2, TimeUnit.SECONDS), "PERSIST of a present key");
+    assertEquals(-1, young.pttl("t:1"));
+    assertTrue(!young.touch("t:absent", Duration.ofSeconds(5)));
+    assertTrue(!young.touch("t:absent", Duration.ZERO));
+    assertEquals(-2, young.pttl("t:absent"));
+
+    NamespacedRedis dual = view(GROUP.withMode(MigrationMode.DUAL_WRITE), PY38, ValueOptions.defaults());
+    dual.set("t:2", "v", null);
+    assertTrue(dual.touch("t:2", Duration.ofSeconds(60)));
+    for (String raw : List.of("shop:2:t:2", "shop:3:t:2")) {
+      long t = bytes.sync().pttl(utf8(raw));
+      assertTrue(t > 50_000 && t <= 60_000, raw + " PTTL " + t);
+    }
+    // outside dual write only the caller's namespace is touched
+    view(GROUP, PY27, ValueOptions.defaults()).set("t:3", 1, null);
+    bytes.sync().set(utf8("shop:3:t:3"), utf8("1"));
+    assertTrue(young.touch("t:3", Duration.ofSeconds(30)));
+    assertEquals(-1, bytes.sync().pttl(utf8("shop:2:t:3")));
+  }
+
+  @Test
+  void asyncFormsCompleteWithTheSameResultsAndFailWithNamespaceException() throws Exception {
+    NamespacedRedis young = view(PY38);
+    young.setAsync("as:1", List.of(1L, "x"), Duration.ofSeconds(30)).get(2, TimeUnit.SECONDS);
+    assertEquals(List.of(1L, "x"), young.getAsync("as:1").get(2, TimeUnit.SECONDS));
+    assertTrue(young.addAsync("as:2", 5, null).get(2, TimeUnit.SECONDS));
+    assertTrue(!young.addAsync("as:2", 6, null).get(2, TimeUnit.SECONDS));
+    assertEquals(8L, young.incrAsync("as:2", 3).get(2, TimeUnit.SECONDS));
+    young.set("as:text", "eight", null);
+    java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> young.incrAsync("as:text", 1).get(2, TimeUnit.SECONDS));
+    NamespaceException cause = (NamespaceException) e.getCause();
+    assertEquals("server-error", cause.code());
+    assertEquals("Redis refused INCRBY of key 'shop:3:as:text': ERR value is not an integer or out of range",
+        cause.getMessage());
+  }
+
+  @Test
+  void keysThroughTheCodecComeBackStrippedAndOnlyFromItsNamespace() {
+    Namespace odd = Namespace.builder(KeyScheme.prefix("k*[x]:"), PythonVersion.PY3_8).name("kodd").build();
+    bytes.sync().set(utf8("shop:2:kk:1"), utf8("1"));
+    bytes.sync().set(utf8("k1[x]:kk:9"), utf8("9")); // an unescaped k*[x]:kk:* would match it
+    for (Namespace ns : List.of(PY38, odd)) {
+      NamespacedCodec codec = NamespacedCodec.of(ns, ValueOptions.defaults());
+      try (StatefulRedisConnection<String, Object> c = client.connect(codec)) {
+        c.sync().set("kk:1", 1L);
+        c.sync().set("kk:\u00e9", 2L);
+        // Lettuce 7's keys(String) sends its pattern as it is: keysPattern adds the escaped prefix
+        assertEquals(new TreeSet<>(List.of("kk:1", "kk:\u00e9")),
+            new TreeSet<>(c.sync().keys(codec.keysPattern("kk:*"))), ns.name());
+      }
+    }
+  }
 }

@@ -48,4 +48,19 @@ class RealServersIT {
     assertTrue(info.contains("cluster_slots_assigned:16384"), info);
     assertTrue(info.contains("cluster_known_nodes:3"), info);
   }
+
+  @Test
+  void clusterNodeRestartsWithItsSlotsButEmpty(RedisCluster cluster) {
+    int node = cluster.nodeServing("restart-probe");
+    RedisServer server = cluster.nodes().get(node);
+    assertEquals("OK", server.cli("set", "restart-probe", "v"));
+    assertEquals("v", server.cli("get", "restart-probe"));
+    cluster.restart(node);
+    assertTrue(server.isRunning());
+    assertEquals(node, cluster.nodeServing("restart-probe"), "the node keeps its slots");
+    assertEquals("", server.cli("get", "restart-probe"), "no persistence: the node comes back empty");
+    for (RedisServer n : cluster.nodes()) {
+      assertTrue(n.cli("cluster", "info").contains("cluster_state:ok"), n.toString());
+    }
+  }
 }
