@@ -93,23 +93,32 @@ final class EncoderWriter {
   private final int maxIntDigits;
   private final long maxPayload;
 
-  private byte[] buf = new byte[1024];
+  private byte[] buf;
   private int len;
   private boolean framing;
   private int frameStart = -1;
   /** len at which {@link #boundary} must commit the open frame; MAX_VALUE when no frame is open. */
   private int commitAt = Integer.MAX_VALUE;
   /** reserve's fast path holds while len + n stays within this: buf.length, or -1 when a frame must open. */
-  private int fastLimit = 1024;
+  private int fastLimit;
 
-  private final IdentityMemo memo = new IdentityMemo();
+  private final IdentityMemo memo;
   private final Map<String, Integer> globalMemo = new HashMap<>();
   private final Map<String, Integer> moduleMemo = new HashMap<>();
   private int latin1Memo = -1;
   private int intKeyMemo = -1;
   private int nextMemo;
 
-  EncoderWriter(int proto, boolean fixImports, boolean memoize, Limits limits) {
+  /**
+   * A run writing the given protocol; scratch lends it the buffer and memo table a previous run left (see
+   * {@link #recycle}), or null for new ones.
+   */
+  EncoderWriter(int proto, boolean fixImports, boolean memoize, Limits limits, Scratch scratch) {
+    this.buf = scratch != null && scratch.buf != null ? scratch.buf : new byte[1024];
+    this.fastLimit = buf.length;
+    this.memo = scratch != null && scratch.keys != null
+        ? new IdentityMemo(scratch.keys, scratch.indexes)
+        : new IdentityMemo(new Object[64], new int[64]);
     this.proto = proto;
     this.bin = proto >= 1;
     this.fixImports = fixImports;
@@ -136,6 +145,27 @@ final class EncoderWriter {
       throw new EncoderFailure(Verdict.OVER_LIMIT, "too-deep",
           "value nested too deeply for the Java stack (Limits.maxDepth is " + maxDepth + ")").toException();
     }
+  }
+
+  /**
+   * Hands this run's buffer and memo table to scratch for the next run, when they are small enough to keep; the
+   * memo is emptied first, so no value of this run stays reachable. Call once, after {@link #encode}.
+   */
+  void recycle(Scratch scratch) {
+    scratch.buf = buf.length <= Scratch.KEEP_BUFFER ? buf : null;
+    memo.recycle(scratch);
+  }
+
+  /**
+   * The arrays one run leaves for the next: a {@link PickleEncoder} keeps one spare, so that an encode allocates
+   * little besides its result. Used by one run at a time; holds no values (the memo keys are cleared).
+   */
+  static final class Scratch {
+    static final int KEEP_BUFFER = 16 * 1024;
+    static final int KEEP_MEMO = 1024;
+    private byte[] buf;
+    private Object[] keys;
+    private int[] indexes;
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -1604,9 +1634,29 @@ final class EncoderWriter {
    * int indexes without boxing (an IdentityHashMap boxed every index and resized several times per value).
    */
   private static final class IdentityMemo {
-    private Object[] keys = new Object[64];
-    private int[] indexes = new int[64];
+    private Object[] keys;
+    private int[] indexes;
     private int size;
+
+    /** A memo over empty tables of the same power-of-two length. */
+    IdentityMemo(Object[] keys, int[] indexes) {
+      this.keys = keys;
+      this.indexes = indexes;
+    }
+
+    void recycle(Scratch scratch) {
+      if (keys.length <= Scratch.KEEP_MEMO) {
+        if (size > 0) {
+          Arrays.fill(keys, null);
+          size = 0;
+        }
+        scratch.keys = keys;
+        scratch.indexes = indexes;
+      } else {
+        scratch.keys = null;
+        scratch.indexes = null;
+      }
+    }
 
     private static int slot(Object k, int mask) {
       return (System.identityHashCode(k) * 0x9E3779B9 >>> 7) & mask;
