@@ -11,10 +11,11 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,7 +83,6 @@ final class EncoderWriter {
   private static final int FRAME_SIZE_MIN = 4;
   private static final int FRAME_HEADER = 9;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
-  private static final int CHUNK = 4096;
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final int proto;
@@ -93,20 +93,32 @@ final class EncoderWriter {
   private final int maxIntDigits;
   private final long maxPayload;
 
-  private byte[] buf = new byte[256];
+  private byte[] buf;
   private int len;
   private boolean framing;
   private int frameStart = -1;
+  /** len at which {@link #boundary} must commit the open frame; MAX_VALUE when no frame is open. */
+  private int commitAt = Integer.MAX_VALUE;
+  /** reserve's fast path holds while len + n stays within this: buf.length, or -1 when a frame must open. */
+  private int fastLimit;
 
-  private final IdentityHashMap<Object, Integer> memo = new IdentityHashMap<>();
+  private final IdentityMemo memo;
   private final Map<String, Integer> globalMemo = new HashMap<>();
   private final Map<String, Integer> moduleMemo = new HashMap<>();
   private int latin1Memo = -1;
   private int intKeyMemo = -1;
   private int nextMemo;
-  private char[] chars;
 
-  EncoderWriter(int proto, boolean fixImports, boolean memoize, Limits limits) {
+  /**
+   * A run writing the given protocol; scratch lends it the buffer and memo table a previous run left (see
+   * {@link #recycle}), or null for new ones.
+   */
+  EncoderWriter(int proto, boolean fixImports, boolean memoize, Limits limits, Scratch scratch) {
+    this.buf = scratch != null && scratch.buf != null ? scratch.buf : new byte[1024];
+    this.fastLimit = buf.length;
+    this.memo = scratch != null && scratch.keys != null
+        ? new IdentityMemo(scratch.keys, scratch.indexes)
+        : new IdentityMemo(new Object[64], new int[64]);
     this.proto = proto;
     this.bin = proto >= 1;
     this.fixImports = fixImports;
@@ -121,11 +133,11 @@ final class EncoderWriter {
       if (proto >= 2) {
         put2(PROTO, (byte) proto);
       }
-      framing = proto >= 4;
+      setFraming(proto >= 4);
       save(value, 1);
       put1(STOP);
       commitFrame();
-      framing = false;
+      setFraming(false);
       return Arrays.copyOf(buf, len);
     } catch (EncoderFailure f) {
       throw f.toException();
@@ -133,6 +145,27 @@ final class EncoderWriter {
       throw new EncoderFailure(Verdict.OVER_LIMIT, "too-deep",
           "value nested too deeply for the Java stack (Limits.maxDepth is " + maxDepth + ")").toException();
     }
+  }
+
+  /**
+   * Hands this run's buffer and memo table to scratch for the next run, when they are small enough to keep; the
+   * memo is emptied first, so no value of this run stays reachable. Call once, after {@link #encode}.
+   */
+  void recycle(Scratch scratch) {
+    scratch.buf = buf.length <= Scratch.KEEP_BUFFER ? buf : null;
+    memo.recycle(scratch);
+  }
+
+  /**
+   * The arrays one run leaves for the next: a {@link PickleEncoder} keeps one spare, so that an encode allocates
+   * little besides its result. Used by one run at a time; holds no values (the memo keys are cleared).
+   */
+  static final class Scratch {
+    static final int KEEP_BUFFER = 16 * 1024;
+    static final int KEEP_MEMO = 1024;
+    private byte[] buf;
+    private Object[] keys;
+    private int[] indexes;
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -144,6 +177,21 @@ final class EncoderWriter {
       return;
     }
     Class<?> c = v.getClass();
+    if (c == String.class) {
+      // the commonest value: one memo probe finds it or the slot it takes (nothing else is memoized between)
+      if (memoize) {
+        int found = memo.lookup(v);
+        if (found >= 0) {
+          writeGet(found);
+          return;
+        }
+        saveStr((String) v);
+        memoPutAt(found, v);
+      } else {
+        saveStr((String) v);
+      }
+      return;
+    }
     if (c == Integer.class || c == Long.class || c == Short.class || c == Byte.class) {
       saveLong(((Number) v).longValue());
       return;
@@ -160,22 +208,24 @@ final class EncoderWriter {
       saveBigInteger((BigInteger) v);
       return;
     }
+    int slot = -1;
     if (memoize) {
-      Integer idx = memo.get(v);
-      if (idx != null) {
-        writeGet(idx);
+      slot = memo.lookup(v);
+      if (slot >= 0) {
+        writeGet(slot);
         return;
       }
     }
-    if (c == String.class) {
-      saveStr((String) v);
-      memoPut(v);
+    if (c == LinkedHashMap.class || c == HashMap.class) {
+      saveDict((Map<?, ?>) v, depth, slot);
+    } else if (c == ArrayList.class) {
+      saveList((List<?>) v, depth, slot);
+    } else if (v instanceof List) {
+      saveList((List<?>) v, depth, slot);
+    } else if (v instanceof Map) {
+      saveDict((Map<?, ?>) v, depth, slot);
     } else if (c == byte[].class) {
       saveBytes((byte[]) v, v);
-    } else if (v instanceof List) {
-      saveList((List<?>) v, depth);
-    } else if (v instanceof Map) {
-      saveDict((Map<?, ?>) v, depth);
     } else if (c == PyTuple.class) {
       saveTuple((PyTuple) v, depth);
     } else if (v instanceof Set) {
@@ -342,13 +392,32 @@ final class EncoderWriter {
       buf[at] = (byte) (len - at - 1);
       return;
     }
+    if (proto >= 4 && chars < 256 && len + 5 + worst <= maxPayload) {
+      // SHORT_BINUNICODE unless the UTF-8 reaches 256 bytes: write once behind a short header, widen if not
+      reserve(5 + worst);
+      int at = len;
+      len += 2;
+      putUtf8(s);
+      int n = len - at - 2;
+      if (n < 256) {
+        buf[at] = SHORT_BINUNICODE;
+        buf[at + 1] = (byte) n;
+      } else {
+        System.arraycopy(buf, at + 2, buf, at + 5, n);
+        buf[at] = BINUNICODE;
+        len = at + 1;
+        putIntLe(n);
+        len += n;
+      }
+      return;
+    }
     boolean certainlyLong = chars >= 256 || proto < 4;
     boolean certainlyLarge = framing && chars >= FRAME_SIZE_TARGET;
     boolean certainlySmall = !framing || worst < FRAME_SIZE_TARGET;
     if (certainlyLong && (certainlyLarge || certainlySmall) && len + worst <= maxPayload) {
       if (certainlyLarge) {
         commitFrame();
-        framing = false;
+        setFraming(false);
       }
       reserve(5 + worst);
       buf[len++] = BINUNICODE;
@@ -360,7 +429,7 @@ final class EncoderWriter {
       buf[at + 1] = (byte) (n >>> 8);
       buf[at + 2] = (byte) (n >>> 16);
       buf[at + 3] = (byte) (n >>> 24);
-      framing = proto >= 4;
+      setFraming(proto >= 4);
       return;
     }
     long n = utf8Length(s);
@@ -379,7 +448,7 @@ final class EncoderWriter {
       reserve(n);
     }
     putUtf8(s);
-    framing = proto >= 4;
+    setFraming(proto >= 4);
   }
 
   /** Protocol 0's UNICODE: raw-unicode-escape, with the five characters CPython 3.13 escapes besides. */
@@ -429,12 +498,12 @@ final class EncoderWriter {
         buf[len++] = BINBYTES;
         putIntLe(n);
         if (bypass) {
-          framing = false;
+          setFraming(false);
           reserve(n);
         }
         System.arraycopy(b, 0, buf, len, n);
         len += n;
-        framing = proto >= 4;
+        setFraming(proto >= 4);
       }
       memoPut(identity);
       return;
@@ -501,19 +570,30 @@ final class EncoderWriter {
 
   // ---------------------------------------------------------------- containers
 
-  private void saveList(List<?> list, int depth) {
+  /** A list; slot is where memo lookup said it goes (nothing is memoized before memoPutAt). */
+  private void saveList(List<?> list, int depth, int slot) {
     checkDepth(depth);
     if (bin) {
       put1(EMPTY_LIST);
     } else {
       put2(MARK, LIST);
     }
-    memoPut(list);
+    memoPutAt(slot, list);
     appendItems(list, list.size(), depth + 1);
   }
 
   /** CPython's batch_list_exact: APPEND for one item (or every item at protocol 0), MARK..APPENDS by 1,000. */
   private void appendItems(Iterable<?> items, int size, int depth) {
+    if (items instanceof ArrayList && bin && size > 1 && size <= BATCH) {
+      // the common list: one MARK..APPENDS batch, by index (no iterator)
+      List<?> list = (List<?>) items;
+      put1(MARK);
+      for (int i = 0; i < size; i++) {
+        saveAt(list.get(i), depth, i);
+      }
+      put1(APPENDS);
+      return;
+    }
     Iterator<?> it = items.iterator();
     int i = 0;
     if (!bin || size == 1) {
@@ -547,21 +627,29 @@ final class EncoderWriter {
     }
   }
 
-  private void saveDict(Map<?, ?> map, int depth) {
+  /** A dict; slot is where memo lookup said it goes (nothing is memoized before memoPutAt). */
+  private void saveDict(Map<?, ?> map, int depth, int slot) {
     checkDepth(depth);
     if (bin) {
       put1(EMPTY_DICT);
     } else {
       put2(MARK, DICT);
     }
-    memoPut(map);
-    requireDistinctInPython(map.keySet(), "dict key", ".key");
+    memoPutAt(slot, map);
     int size = map.size();
     Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
     int index = 0;
+    // keys that may equal a key of another class are checked (all of them, once) when the first key that is
+    // not a String comes up: distinct Strings are distinct in Python, so an all-String dict needs no scan
+    boolean keysChecked = false;
     if (!bin || size == 1) {
       while (it.hasNext()) {
-        saveEntry(it.next(), depth + 1, index++);
+        Map.Entry<?, ?> e = it.next();
+        if (!keysChecked && !(e.getKey() instanceof String)) {
+          requireDistinctInPython(map.keySet(), "dict key", ".key");
+          keysChecked = true;
+        }
+        saveEntry(e, depth + 1, index++);
         put1(SETITEM);
       }
       return;
@@ -574,7 +662,12 @@ final class EncoderWriter {
       put1(MARK);
       batch = 0;
       while (it.hasNext()) {
-        saveEntry(it.next(), depth + 1, index++);
+        Map.Entry<?, ?> e = it.next();
+        if (!keysChecked && !(e.getKey() instanceof String)) {
+          requireDistinctInPython(map.keySet(), "dict key", ".key");
+          keysChecked = true;
+        }
+        saveEntry(e, depth + 1, index++);
         if (++batch == BATCH) {
           break;
         }
@@ -586,7 +679,9 @@ final class EncoderWriter {
   private void saveEntry(Map.Entry<?, ?> e, int depth, int index) {
     Object key = e.getKey();
     try {
-      requireHashable(key, "a dict key", depth);
+      if (!(key instanceof String)) {
+        requireHashable(key, "a dict key", depth);
+      }
       save(key, depth);
     } catch (EncoderFailure f) {
       throw f.at("[" + index + "].key");
@@ -614,8 +709,8 @@ final class EncoderWriter {
       saveAt(items.get(i), depth + 1, i);
     }
     if (memoize) {
-      Integer idx = memo.get(t);
-      if (idx != null) {
+      int idx = memo.get(t);
+      if (idx >= 0) {
         // the tuple was reached through its own items: drop what was built and fetch the memoized one
         int pops = small ? n : bin ? 0 : n + 1;
         reserve(pops + 1);
@@ -686,8 +781,8 @@ final class EncoderWriter {
       saveElement(item, depth + 1, i++);
     }
     if (memoize) {
-      Integer idx = memo.get(fs);
-      if (idx != null) {
+      int idx = memo.get(fs);
+      if (idx >= 0) {
         put1(POP_MARK);
         writeGet(idx);
         return;
@@ -727,6 +822,9 @@ final class EncoderWriter {
     boolean positiveZero = false;
     boolean negativeZero = false;
     for (Object k : keys) {
+      if (k instanceof String) {
+        continue; // the common key: equal to no key of another class, and no two distinct Strings are equal
+      }
       if (k instanceof PyDecimal || k instanceof OffsetDateTime || k instanceof OffsetTime) {
         mixed = true; // -0 Decimal equals 0; aware datetimes and times are equal at the same UTC instant
         break;
@@ -881,12 +979,12 @@ final class EncoderWriter {
       buf[len++] = BYTEARRAY8;
       putLongLe(n);
       if (bypass) {
-        framing = false;
+        setFraming(false);
         reserve(n);
       }
       System.arraycopy(b, 0, buf, len, n);
       len += n;
-      framing = true;
+      setFraming(true);
       memoPut(ba);
       return;
     }
@@ -1292,6 +1390,23 @@ final class EncoderWriter {
     if (identity != null) {
       memo.put(identity, idx);
     }
+    writePut(idx);
+  }
+
+  /**
+   * Memoizes identity under the next index at the free slot a {@link IdentityMemo#lookup} just returned, with
+   * nothing memoized in between.
+   */
+  private void memoPutAt(int slot, Object identity) {
+    if (!memoize) {
+      return;
+    }
+    int idx = nextMemo++;
+    memo.insertAt(slot, identity, idx);
+    writePut(idx);
+  }
+
+  private void writePut(int idx) {
     if (proto >= 4) {
       put1(MEMOIZE);
     } else if (bin) {
@@ -1325,9 +1440,23 @@ final class EncoderWriter {
 
   /** CPython's opcode boundary: a frame that reached 64 KiB is closed before the next object. */
   private void boundary() {
-    if (framing && frameStart >= 0 && len - frameStart - FRAME_HEADER >= FRAME_SIZE_TARGET) {
+    // commitAt is frameStart + FRAME_HEADER + FRAME_SIZE_TARGET while framing with a frame open
+    if (len >= commitAt) {
       commitFrame();
     }
+  }
+
+  private void setFraming(boolean on) {
+    framing = on;
+    syncLimits();
+  }
+
+  /** Recomputes the fast-path bounds after framing, frameStart or buf changed. */
+  private void syncLimits() {
+    commitAt = framing && frameStart >= 0
+        ? (int) Math.min(Integer.MAX_VALUE, (long) frameStart + FRAME_HEADER + FRAME_SIZE_TARGET)
+        : Integer.MAX_VALUE;
+    fastLimit = framing && frameStart < 0 ? -1 : buf.length;
   }
 
   private void commitFrame() {
@@ -1345,6 +1474,7 @@ final class EncoderWriter {
       len -= FRAME_HEADER;
     }
     frameStart = -1;
+    syncLimits();
   }
 
   /**
@@ -1354,7 +1484,7 @@ final class EncoderWriter {
   private boolean beginLarge(long dataLen) {
     if (framing && dataLen >= FRAME_SIZE_TARGET) {
       commitFrame();
-      framing = false;
+      setFraming(false);
       return true;
     }
     return false;
@@ -1362,6 +1492,12 @@ final class EncoderWriter {
 
   /** Makes room for n bytes about to be written, opening a frame first when framing and none is open. */
   private void reserve(long n) {
+    if (len + n > fastLimit) {
+      reserveSlow(n);
+    }
+  }
+
+  private void reserveSlow(long n) {
     int header = framing && frameStart < 0 ? FRAME_HEADER : 0;
     long need = len + n + header;
     if (need > buf.length) {
@@ -1371,6 +1507,7 @@ final class EncoderWriter {
       frameStart = len;
       len += FRAME_HEADER;
     }
+    syncLimits();
   }
 
   private void grow(long need) {
@@ -1448,55 +1585,23 @@ final class EncoderWriter {
     return total;
   }
 
-  /** Writes s as UTF-8 (surrogatepass); room must have been reserved. */
+  /** Writes s as UTF-8 (surrogatepass); room must have been reserved. An ASCII run is copied char by char. */
   private void putUtf8(String s) {
     int n = s.length();
-    if (n <= 32) {
-      putUtf8(s, 0, n);
-      return;
-    }
-    // bulk getChars into a scratch array beats charAt for long strings (intrinsic copy, no per-char checks)
-    if (chars == null) {
-      chars = new char[CHUNK];
-    }
-    char[] c = chars;
     byte[] b = buf;
     int p = len;
-    for (int from = 0; from < n; ) {
-      int to = Math.min(n, from + CHUNK);
-      // never split a surrogate pair between chunks
-      if (to < n && Character.isHighSurrogate(s.charAt(to - 1))) {
-        to--;
+    int i = 0;
+    for (; i < n; i++) {
+      char ch = s.charAt(i);
+      if (ch >= 0x80) {
+        break;
       }
-      int m = to - from;
-      s.getChars(from, to, c, 0);
-      int i = 0;
-      while (i < m) {
-        char ch = c[i];
-        if (ch < 0x80) {
-          b[p++] = (byte) ch;
-          i++;
-        } else if (ch < 0x800) {
-          b[p++] = (byte) (0xc0 | (ch >> 6));
-          b[p++] = (byte) (0x80 | (ch & 0x3f));
-          i++;
-        } else if (Character.isHighSurrogate(ch) && i + 1 < m && Character.isLowSurrogate(c[i + 1])) {
-          int cp = Character.toCodePoint(ch, c[i + 1]);
-          b[p++] = (byte) (0xf0 | (cp >> 18));
-          b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-          b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-          b[p++] = (byte) (0x80 | (cp & 0x3f));
-          i += 2;
-        } else {
-          b[p++] = (byte) (0xe0 | (ch >> 12));
-          b[p++] = (byte) (0x80 | ((ch >> 6) & 0x3f));
-          b[p++] = (byte) (0x80 | (ch & 0x3f));
-          i++;
-        }
-      }
-      from = to;
+      b[p + i] = (byte) ch;
     }
-    len = p;
+    len = p + i;
+    if (i < n) {
+      putUtf8(s, i, n);
+    }
   }
 
   private void putUtf8(String s, int from, int to) {
@@ -1522,5 +1627,120 @@ final class EncoderWriter {
       }
     }
     len = p;
+  }
+
+  /**
+   * CPython's memo keyed by object identity: open addressing with linear probing over a power-of-two table,
+   * int indexes without boxing (an IdentityHashMap boxed every index and resized several times per value).
+   */
+  private static final class IdentityMemo {
+    private Object[] keys;
+    private int[] indexes;
+    private int size;
+
+    /** A memo over empty tables of the same power-of-two length. */
+    IdentityMemo(Object[] keys, int[] indexes) {
+      this.keys = keys;
+      this.indexes = indexes;
+    }
+
+    void recycle(Scratch scratch) {
+      if (keys.length <= Scratch.KEEP_MEMO) {
+        if (size > 0) {
+          Arrays.fill(keys, null);
+          size = 0;
+        }
+        scratch.keys = keys;
+        scratch.indexes = indexes;
+      } else {
+        scratch.keys = null;
+        scratch.indexes = null;
+      }
+    }
+
+    private static int slot(Object k, int mask) {
+      return (System.identityHashCode(k) * 0x9E3779B9 >>> 7) & mask;
+    }
+
+    /** The memo index of k, or -1. */
+    int get(Object k) {
+      Object[] ks = keys;
+      int mask = ks.length - 1;
+      for (int i = slot(k, mask); ; i = (i + 1) & mask) {
+        Object o = ks[i];
+        if (o == k) {
+          return indexes[i];
+        }
+        if (o == null) {
+          return -1;
+        }
+      }
+    }
+
+    /** The memo index of k (0 or more) if present, else -1 - the free slot where k goes. */
+    int lookup(Object k) {
+      Object[] ks = keys;
+      int mask = ks.length - 1;
+      for (int i = slot(k, mask); ; i = (i + 1) & mask) {
+        Object o = ks[i];
+        if (o == k) {
+          return indexes[i];
+        }
+        if (o == null) {
+          return -1 - i;
+        }
+      }
+    }
+
+    /** Puts k, absent, at the free slot lookup returned (as -1 - slot), with no change to the table since. */
+    void insertAt(int lookedUp, Object k, int index) {
+      int i = -1 - lookedUp;
+      keys[i] = k;
+      indexes[i] = index;
+      if (++size * 3 > keys.length * 2) {
+        grow();
+      }
+    }
+
+    /** Remembers k under index (replacing an earlier index of k). */
+    void put(Object k, int index) {
+      Object[] ks = keys;
+      int mask = ks.length - 1;
+      int i = slot(k, mask);
+      for (Object o; (o = ks[i]) != null; i = (i + 1) & mask) {
+        if (o == k) {
+          indexes[i] = index;
+          return;
+        }
+      }
+      ks[i] = k;
+      indexes[i] = index;
+      if (++size * 3 > ks.length * 2) {
+        grow();
+      }
+    }
+
+    private void grow() {
+      Object[] oldKeys = keys;
+      int[] oldIndexes = indexes;
+      // at most two-thirds full; quadruple while small, so a few hundred objects rehash once
+      int n = oldKeys.length * (oldKeys.length < 4096 ? 4 : 2);
+      Object[] ks = new Object[n];
+      int[] ix = new int[n];
+      int mask = n - 1;
+      for (int j = 0; j < oldKeys.length; j++) {
+        Object k = oldKeys[j];
+        if (k != null) {
+          int i = slot(k, mask);
+          while (ks[i] != null) {
+            i = (i + 1) & mask;
+          }
+          ks[i] = k;
+          ix[i] = oldIndexes[j];
+        }
+      }
+      keys = ks;
+      indexes = ix;
+    }
   }
 }

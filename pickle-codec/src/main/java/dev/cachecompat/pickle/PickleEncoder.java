@@ -3,6 +3,7 @@ package dev.cachecompat.pickle;
 import dev.cachecompat.core.Checks;
 import dev.cachecompat.core.Limits;
 import dev.cachecompat.core.PythonVersion;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes Java values as pickles that real CPython loads, byte for byte as CPython 3.13's {@code pickle.dumps}
@@ -78,7 +79,8 @@ import dev.cachecompat.core.PythonVersion;
  * are written the way CPython writes them. Numbers, booleans and null are never memoized. With memoization off,
  * shared objects are written every time they are reached and a cycle fails as {@code too-deep}.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. (Internally it keeps one spare output buffer and memo table, up to 24 KiB, for
+ * the next encode; concurrent encodes that find it taken allocate their own. It holds no values between calls.)
  */
 public final class PickleEncoder {
   /** The highest protocol written. */
@@ -88,6 +90,8 @@ public final class PickleEncoder {
   private final boolean fixImports;
   private final boolean memoize;
   private final Limits limits;
+  /** The arrays the last encode left for the next (an internal cache: never shared by two encodes at once). */
+  private final AtomicReference<EncoderWriter.Scratch> spare = new AtomicReference<>();
 
   private PickleEncoder(Builder b) {
     this.protocol = b.protocol;
@@ -215,7 +219,18 @@ public final class PickleEncoder {
    *     value, e.g. {@code cannot encode java.lang.Thread at value[3].key}
    */
   public byte[] encode(Object value) {
-    return new EncoderWriter(protocol, fixImports, memoize, limits).encode(value);
+    // one spare buffer and memo table, taken by one encode at a time (others make their own)
+    EncoderWriter.Scratch scratch = spare.getAndSet(null);
+    if (scratch == null) {
+      scratch = new EncoderWriter.Scratch();
+    }
+    EncoderWriter w = new EncoderWriter(protocol, fixImports, memoize, limits, scratch);
+    try {
+      return w.encode(value);
+    } finally {
+      w.recycle(scratch);
+      spare.lazySet(scratch);
+    }
   }
 
   @Override

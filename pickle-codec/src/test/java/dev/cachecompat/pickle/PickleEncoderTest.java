@@ -259,6 +259,69 @@ class PickleEncoderTest {
   }
 
   @Test
+  void reusedEncoderForgetsTheObjectsOfTheLastValue() {
+    // an encoder keeps its memo table for the next encode: a stale entry would write GET instead of the str
+    String shared = new String("shared".toCharArray());
+    List<Object> both = new ArrayList<>(List.of(shared, shared, new ArrayList<>(List.of(shared))));
+    for (int p = 0; p <= 5; p++) {
+      PickleEncoder reused = PickleEncoder.protocol(p);
+      byte[] first = reused.encode(both);
+      assertArrayEquals(first, reused.encode(both), "protocol " + p);
+      assertArrayEquals(PickleEncoder.protocol(p).encode(List.of(shared)), reused.encode(List.of(shared)),
+          "protocol " + p);
+      assertArrayEquals(PickleEncoder.protocol(p).encode(shared), reused.encode(shared), "protocol " + p);
+    }
+  }
+
+  @Test
+  void reusedEncoderWritesCorrectlyAfterAFailureAndAfterALargeValue() {
+    String shared = new String("shared".toCharArray());
+    PickleEncoder reused = PickleEncoder.protocol(4);
+    PickleException e = assertThrows(PickleException.class,
+        () -> reused.encode(List.of(shared, new ArrayList<>(List.of(shared)), new Thread())));
+    assertEquals("unsupported-type", e.code());
+    assertArrayEquals(PickleEncoder.protocol(4).encode(List.of(shared)), reused.encode(List.of(shared)));
+    // beyond what is kept between encodes: a 100 KB buffer and a memo of 5,000 objects
+    List<Object> large = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      large.add("item " + i + " " + "x".repeat(i % 40));
+    }
+    large.add(shared);
+    byte[] big = reused.encode(large);
+    assertTrue(big.length > 100_000, "length " + big.length);
+    assertArrayEquals(PickleEncoder.protocol(4).encode(large), big);
+    assertArrayEquals(PickleEncoder.protocol(4).encode(List.of(shared, shared)), reused.encode(List.of(shared, shared)));
+  }
+
+  @Test
+  void concurrentEncodesOfDifferentValuesDoNotMix() throws Exception {
+    PickleEncoder encoder = PickleEncoder.protocol(5);
+    List<Object> values = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      String s = "value " + i;
+      List<Object> v = new ArrayList<>();
+      for (int j = 0; j <= i; j++) {
+        v.add(Map.of("s", s, "n", j));
+      }
+      values.add(v);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<byte[]>> results = new ArrayList<>();
+      for (int round = 0; round < 20; round++) {
+        for (Object v : values) {
+          results.add(pool.submit(() -> encoder.encode(v)));
+        }
+      }
+      for (int i = 0; i < results.size(); i++) {
+        assertArrayEquals(PickleEncoder.protocol(5).encode(values.get(i % values.size())), results.get(i).get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void isDeterministicAndThreadSafe() throws Exception {
     Map<Object, Object> value = new LinkedHashMap<>();
     for (int i = 0; i < 3000; i++) {
