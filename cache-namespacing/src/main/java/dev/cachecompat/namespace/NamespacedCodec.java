@@ -9,13 +9,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A Lettuce codec for one namespace: keys are logical keys, prefixed on the way out and stripped on the way in;
+ * A Lettuce codec for one namespace: keys are logical keys, made raw by the namespace's {@link KeyScheme} on the way
+ * out (the built-in schemes by concatenating the prefix bytes) and made logical again on the way in;
  * values are written and read as the Python side does (Django's RedisSerializer: exact integers as decimal
  * digits, anything else a pickle at the readers' protocol; or canonical JSON).
  *
  * <p>Both key encoding paths give the same bytes: {@link #encodeKey(String)} (the {@code ByteBuffer} that Lettuce
  * also hashes for cluster slot routing) and {@link #encodeKey(String, ByteBuf)} (the {@link ToByteBufEncoder}
- * path). {@link #estimateSize} is exact for keys (the UTF-8 length of prefix plus key) but only an estimate for
+ * path). {@link #estimateSize} is exact for keys (the UTF-8 length of the raw key) but only an estimate for
  * values, so {@link #isEstimateExact()} is false and Lettuce writes through a growable buffer: a value's exact
  * size is only known after pickling it. The namespace prefix may not contain braces, so a key's
  * {@code {hash tag}} keeps routing every namespace's copy to the same slot.
@@ -28,11 +29,14 @@ public final class NamespacedCodec implements RedisCodec<String, Object>, ToByte
   private final Namespace namespace;
   private final Payloads payloads;
   private final byte[] prefix;
+  /** Whether raw keys are the prefix followed by the key (the built-in schemes), so bytes can be concatenated. */
+  private final boolean concatenates;
 
   private NamespacedCodec(Namespace namespace, Payloads payloads) {
     this.namespace = namespace;
     this.payloads = payloads;
     this.prefix = RedisKeys.utf8(namespace.scheme().rawPrefix());
+    this.concatenates = namespace.scheme() instanceof PrefixScheme;
   }
 
   /**
@@ -141,6 +145,9 @@ public final class NamespacedCodec implements RedisCodec<String, Object>, ToByte
 
   private byte[] rawKey(String key) {
     Checks.requireNonNull(key, "key");
+    if (!concatenates) {
+      return RedisKeys.utf8(namespace.rawKey(key)); // a custom scheme decides its raw keys
+    }
     byte[] k = RedisKeys.utf8(key);
     byte[] out = new byte[prefix.length + k.length];
     System.arraycopy(prefix, 0, out, 0, prefix.length);
@@ -168,6 +175,10 @@ public final class NamespacedCodec implements RedisCodec<String, Object>, ToByte
    */
   @Override
   public void encodeKey(String key, ByteBuf target) {
+    if (!concatenates) {
+      target.writeBytes(rawKey(key));
+      return;
+    }
     target.writeBytes(prefix);
     target.writeBytes(RedisKeys.utf8(Checks.requireNonNull(key, "key")));
   }
@@ -192,7 +203,8 @@ public final class NamespacedCodec implements RedisCodec<String, Object>, ToByte
   @Override
   public int estimateSize(Object keyOrValue) {
     if (keyOrValue instanceof String) {
-      return prefix.length + RedisKeys.utf8Length((String) keyOrValue);
+      String key = (String) keyOrValue;
+      return concatenates ? prefix.length + RedisKeys.utf8Length(key) : RedisKeys.utf8Length(namespace.rawKey(key));
     }
     if (keyOrValue instanceof byte[]) {
       return ((byte[]) keyOrValue).length + 16;

@@ -515,6 +515,19 @@ public final class NamespacedRedis {
   }
 
   /**
+   * DECRBY asynchronously; see {@link #decr}.
+   *
+   * @param key the logical key
+   * @param delta the amount
+   * @return the new value, or a failure with {@link NamespaceException}
+   * @throws IllegalArgumentException if delta is {@link Long#MIN_VALUE}
+   */
+  public CompletableFuture<Long> decrAsync(String key, long delta) {
+    Checks.requireArgument(delta != Long.MIN_VALUE, "delta out of range: %s", delta);
+    return incrAsync(key, -delta);
+  }
+
+  /**
    * A codec for the caller's namespace with the same options, for code that uses Lettuce directly.
    *
    * @return the codec

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.cachecompat.core.PythonVersion;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NamespacedCodecTest {
@@ -42,5 +43,41 @@ class NamespacedCodecTest {
     NamespacedCodec codec = NamespacedCodec.of(PY38, ValueOptions.defaults());
     NamespaceException e = assertThrows(NamespaceException.class, () -> codec.encodeKey("x\uDC00"));
     assertEquals("key-unpaired-surrogate", e.code());
+  }
+
+  /** A custom scheme whose raw key is not the prefix followed by the key: {@code v2|key|shop}. */
+  static final class SuffixScheme implements KeyScheme {
+    @Override
+    public String rawKey(String key) {
+      return "v2|" + key + "|shop";
+    }
+
+    @Override
+    public String logicalKey(String rawKey) {
+      return rawKey.startsWith("v2|") && rawKey.endsWith("|shop") && rawKey.length() >= 8
+          ? rawKey.substring(3, rawKey.length() - 5) : null;
+    }
+
+    @Override
+    public String rawPrefix() {
+      return "v2|";
+    }
+  }
+
+  @Test
+  void customSchemeDecidesTheRawKeyOnEveryKeyPath() {
+    Namespace ns = Namespace.builder(new SuffixScheme(), PythonVersion.PY3_8).name("custom").build();
+    NamespacedCodec codec = NamespacedCodec.of(ns, ValueOptions.defaults());
+    for (String key : List.of("k", "caf\u00e9", "{user:42}:feed")) {
+      String want = "v2|" + key + "|shop";
+      assertEquals(want, StandardCharsets.UTF_8.decode(codec.encodeKey(key)).toString());
+      io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+      codec.encodeKey(key, buf);
+      assertEquals(want, buf.toString(StandardCharsets.UTF_8));
+      buf.release();
+      assertEquals(want.getBytes(StandardCharsets.UTF_8).length, codec.estimateSize(key));
+      assertEquals(key, codec.decodeKey(ByteBuffer.wrap(want.getBytes(StandardCharsets.UTF_8))));
+    }
+    assertNull(codec.decodeKey(ByteBuffer.wrap("v2|k|other".getBytes(StandardCharsets.UTF_8))));
   }
 }

@@ -260,6 +260,8 @@ class NamespacedRedisIT {
     assertTrue(young.addAsync("as:2", 5, null).get(2, TimeUnit.SECONDS));
     assertTrue(!young.addAsync("as:2", 6, null).get(2, TimeUnit.SECONDS));
     assertEquals(8L, young.incrAsync("as:2", 3).get(2, TimeUnit.SECONDS));
+    assertEquals(6L, young.decrAsync("as:2", 2).get(2, TimeUnit.SECONDS));
+    assertEquals(6L, young.get("as:2"));
     young.set("as:text", "eight", null);
     java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
         () -> young.incrAsync("as:text", 1).get(2, TimeUnit.SECONDS));
