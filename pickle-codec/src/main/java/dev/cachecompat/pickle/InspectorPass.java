@@ -175,7 +175,7 @@ final class InspectorPass {
     // Globals decide first: CPython runs REDUCE before it finds a later truncation.
     Verdict verdict = unsafe ? Verdict.UNSAFE : errorVerdict != null ? errorVerdict : Verdict.VALID;
     int proto = Math.max(maxOpcodeProtocol, declaredProtocol == null ? 0 : declaredProtocol);
-    PythonVersion min = PythonVersion.oldestLoadingProtocol(Math.min(proto, 5));
+    PythonVersion min = OLDEST_LOADING[Math.min(proto, 5)];
     if (globalsMinPython.compareTo(min) > 0) {
       min = globalsMinPython;
     }
@@ -197,6 +197,24 @@ final class InspectorPass {
     long[] cSize = new long[256];
     int[] cDepth = new int[256];
     int[] memo = filled(256);
+    final ResolvedGlobal[] globals = new ResolvedGlobal[16];
+    int nextGlobal;
+
+    /** The global's verdicts, from this thread's cache when its names are short enough to keep. */
+    ResolvedGlobal resolve(String module, String name) {
+      if (module.length() + name.length() > 200) {
+        return new ResolvedGlobal(module, name);
+      }
+      for (ResolvedGlobal g : globals) {
+        if (g != null && g.module.equals(module) && g.name.equals(name)) {
+          return g;
+        }
+      }
+      ResolvedGlobal g = new ResolvedGlobal(module, name);
+      globals[nextGlobal] = g;
+      nextGlobal = (nextGlobal + 1) & (globals.length - 1);
+      return g;
+    }
 
     static int[] filled(int n) {
       int[] a = new int[n];
@@ -205,7 +223,56 @@ final class InspectorPass {
     }
   }
 
+  /**
+   * A global's policy verdicts, which depend only on its module and name (and, for the allowlist, on the
+   * protocol's side of 3 and the user's allowlist): kept per thread so that a payload type seen again skips the
+   * string work of {@link GlobalPolicy}.
+   */
+  static final class ResolvedGlobal {
+    final String module;
+    final String name;
+    final String qualified;
+    final PythonVersion minPython;
+    final String danger;
+    private Set<String> allowlist;
+    private byte allowedBelow3;
+    private byte allowedFrom3;
+
+    ResolvedGlobal(String module, String name) {
+      this.module = module;
+      this.name = name;
+      this.qualified = module + "." + name;
+      this.minPython = GlobalPolicy.minPython(module, name);
+      this.danger = GlobalPolicy.dangerReason(module, name);
+    }
+
+    boolean allowed(int protocol, Set<String> userAllowed) {
+      if (userAllowed != allowlist) {
+        allowlist = userAllowed;
+        allowedBelow3 = 0;
+        allowedFrom3 = 0;
+      }
+      byte known = protocol < 3 ? allowedBelow3 : allowedFrom3;
+      if (known == 0) {
+        known = GlobalPolicy.allowed(module, name, protocol, userAllowed) ? (byte) 1 : (byte) 2;
+        if (protocol < 3) {
+          allowedBelow3 = known;
+        } else {
+          allowedFrom3 = known;
+        }
+      }
+      return known == 1;
+    }
+  }
+
   private static final int RETAIN = 1 << 16;
+  private static final PythonVersion[] OLDEST_LOADING = new PythonVersion[6];
+
+  static {
+    for (int p = 0; p <= 5; p++) {
+      OLDEST_LOADING[p] = PythonVersion.oldestLoadingProtocol(p);
+    }
+  }
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private void release() {
@@ -1410,26 +1477,32 @@ final class InspectorPass {
   }
 
   private void referenceGlobal(String module, String name) {
-    String qualified = module + "." + name;
-    if (globalsSeen == null) {
-      globalsSeen = new HashSet<>();
-      globals = new ArrayList<>();
-    }
-    if (!globalsSeen.add(qualified)) {
+    ResolvedGlobal g = scratch.resolve(module, name);
+    String qualified = g.qualified;
+    if (globals == null) {
+      globals = new ArrayList<>(4);
+    } else if (globalsSeen != null) {
+      if (!globalsSeen.add(qualified)) {
+        return;
+      }
+    } else if (globals.contains(qualified)) {
       return;
+    } else if (globals.size() >= 8) {
+      globalsSeen = new HashSet<>(globals);
+      globalsSeen.add(qualified);
     }
     globals.add(qualified);
-    PythonVersion needs = GlobalPolicy.minPython(module, name);
+    PythonVersion needs = g.minPython;
     if (needs.compareTo(globalsMinPython) > 0) {
       globalsMinPython = needs;
     }
-    String danger = GlobalPolicy.dangerReason(module, name);
+    String danger = g.danger;
     String opName = Opcodes.nameOf(op);
     if (danger != null) {
       unsafe = true;
       finding("dangerous-global", Severity.ERROR, opPos, opName + " at offset " + opPos + " references "
           + qualified + ", which can run code or do I/O when loaded (" + danger + ")");
-    } else if (!GlobalPolicy.allowed(module, name, currentProtocol, allowedGlobals)) {
+    } else if (!g.allowed(currentProtocol, allowedGlobals)) {
       unsafe = true;
       finding("unknown-global", Severity.ERROR, opPos, opName + " at offset " + opPos + " references "
           + qualified + ", which is not on the allowlist; allow it with allowGlobal(\"" + qualified + "\")");
