@@ -626,8 +626,6 @@ final class InspectorPass {
   private static final byte F_APPEND = 10;
   private static final byte F_SETITEM = 11;
   private static final byte F_TUPLE_N = 12;
-  private static final byte F_MEMOIZE = 13;
-  private static final byte F_BINPUT = 14;
 
   /** The fast path's class of each opcode; {@link #F_LEAVE} for the ones it leaves to the general loop. */
   private static final byte[] FAST_CLASS = new byte[256];
@@ -662,8 +660,6 @@ final class InspectorPass {
     FAST_CLASS[TUPLE1] = F_TUPLE_N;
     FAST_CLASS[TUPLE2] = F_TUPLE_N;
     FAST_CLASS[TUPLE3] = F_TUPLE_N;
-    FAST_CLASS[MEMOIZE] = F_MEMOIZE;
-    FAST_CLASS[BINPUT] = F_BINPUT;
   }
 
   private static void simple(int op, int length, byte kind, int depth) {
@@ -724,8 +720,8 @@ final class InspectorPass {
     while (p < er && s < cap && objs < maxObjs) {
       int lim = p < fe ? fe : er;
       int c = b[st + p] & 0xFF;
-      byte cls = fastClass[c];
-      if (cls != F_MEMOIZE && cls != F_BINPUT) {
+      if (c != MEMOIZE && c != BINPUT) {
+        byte cls = fastClass[c];
         byte kind;
         long size = 1;
         int depth = 0;
@@ -913,17 +909,16 @@ final class InspectorPass {
         }
         lim = p < fe ? fe : er;
         c = b[st + p] & 0xFF;
-        cls = fastClass[c];
-        if (cls != F_MEMOIZE && cls != F_BINPUT) {
+        if (c != MEMOIZE && c != BINPUT) {
           continue;
         }
       }
       // MEMOIZE or BINPUT at p
-      int n = cls == F_MEMOIZE ? 1 : 2;
+      int n = c == MEMOIZE ? 1 : 2;
       if (p + n > lim) {
         break;
       }
-      int idx = cls == F_MEMOIZE ? mDistinct : b[st + p + 1] & 0xFF;
+      int idx = c == MEMOIZE ? mDistinct : b[st + p + 1] & 0xFF;
       int top = s - 1;
       if (idx >= mmLen || idx >= maxM || mWrites >= maxM || top < base || (cells[top] < 0 && ncells == cCap)) {
         break;
@@ -944,7 +939,7 @@ final class InspectorPass {
       if (idx >= mHigh) {
         mHigh = idx + 1;
       }
-      int proto = cls == F_MEMOIZE ? 4 : 1;
+      int proto = c == MEMOIZE ? 4 : 1;
       if (proto > maxProto) {
         maxProto = proto;
       }
