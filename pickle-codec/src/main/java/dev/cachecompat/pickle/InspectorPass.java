@@ -70,6 +70,7 @@ final class InspectorPass {
 
   private static final Stop STOP_PASS = new Stop();
 
+  private final boolean fast;
   private final byte[] buf;
   private final int start;
   private final int end;
@@ -125,6 +126,12 @@ final class InspectorPass {
   private Verdict errorVerdict;
 
   InspectorPass(PickleInspector inspector, byte[] buf, int start, int end) {
+    this(inspector, buf, start, end, true);
+  }
+
+  /** With {@code fast} false the pass runs the general loop alone: the reference the fast path is tested against. */
+  InspectorPass(PickleInspector inspector, byte[] buf, int start, int end, boolean fast) {
+    this.fast = fast;
     this.buf = buf;
     this.start = start;
     this.end = end;
@@ -168,7 +175,7 @@ final class InspectorPass {
     // Globals decide first: CPython runs REDUCE before it finds a later truncation.
     Verdict verdict = unsafe ? Verdict.UNSAFE : errorVerdict != null ? errorVerdict : Verdict.VALID;
     int proto = Math.max(maxOpcodeProtocol, declaredProtocol == null ? 0 : declaredProtocol);
-    PythonVersion min = PythonVersion.oldestLoadingProtocol(Math.min(proto, 5));
+    PythonVersion min = OLDEST_LOADING[Math.min(proto, 5)];
     if (globalsMinPython.compareTo(min) > 0) {
       min = globalsMinPython;
     }
@@ -190,6 +197,24 @@ final class InspectorPass {
     long[] cSize = new long[256];
     int[] cDepth = new int[256];
     int[] memo = filled(256);
+    final ResolvedGlobal[] globals = new ResolvedGlobal[16];
+    int nextGlobal;
+
+    /** The global's verdicts, from this thread's cache when its names are short enough to keep. */
+    ResolvedGlobal resolve(String module, String name) {
+      if (module.length() + name.length() > 200) {
+        return new ResolvedGlobal(module, name);
+      }
+      for (ResolvedGlobal g : globals) {
+        if (g != null && g.module.equals(module) && g.name.equals(name)) {
+          return g;
+        }
+      }
+      ResolvedGlobal g = new ResolvedGlobal(module, name);
+      globals[nextGlobal] = g;
+      nextGlobal = (nextGlobal + 1) & (globals.length - 1);
+      return g;
+    }
 
     static int[] filled(int n) {
       int[] a = new int[n];
@@ -198,7 +223,56 @@ final class InspectorPass {
     }
   }
 
+  /**
+   * A global's policy verdicts, which depend only on its module and name (and, for the allowlist, on the
+   * protocol's side of 3 and the user's allowlist): kept per thread so that a payload type seen again skips the
+   * string work of {@link GlobalPolicy}.
+   */
+  static final class ResolvedGlobal {
+    final String module;
+    final String name;
+    final String qualified;
+    final PythonVersion minPython;
+    final String danger;
+    private Set<String> allowlist;
+    private byte allowedBelow3;
+    private byte allowedFrom3;
+
+    ResolvedGlobal(String module, String name) {
+      this.module = module;
+      this.name = name;
+      this.qualified = module + "." + name;
+      this.minPython = GlobalPolicy.minPython(module, name);
+      this.danger = GlobalPolicy.dangerReason(module, name);
+    }
+
+    boolean allowed(int protocol, Set<String> userAllowed) {
+      if (userAllowed != allowlist) {
+        allowlist = userAllowed;
+        allowedBelow3 = 0;
+        allowedFrom3 = 0;
+      }
+      byte known = protocol < 3 ? allowedBelow3 : allowedFrom3;
+      if (known == 0) {
+        known = GlobalPolicy.allowed(module, name, protocol, userAllowed) ? (byte) 1 : (byte) 2;
+        if (protocol < 3) {
+          allowedBelow3 = known;
+        } else {
+          allowedFrom3 = known;
+        }
+      }
+      return known == 1;
+    }
+  }
+
   private static final int RETAIN = 1 << 16;
+  private static final PythonVersion[] OLDEST_LOADING = new PythonVersion[6];
+
+  static {
+    for (int p = 0; p <= 5; p++) {
+      OLDEST_LOADING[p] = PythonVersion.oldestLoadingProtocol(p);
+    }
+  }
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private void release() {
@@ -231,7 +305,9 @@ final class InspectorPass {
   private void loop() {
     final byte[] b = buf;
     while (true) {
-      fastRun();
+      if (fast) {
+        fastRun();
+      }
       if (pos >= endRel) {
         missingStop();
       }
@@ -536,11 +612,77 @@ final class InspectorPass {
     }
   }
 
+  // Opcode classes of the fast path, dense so that its switch compiles to one jump table.
+  private static final byte F_LEAVE = 0;
+  private static final byte F_SIMPLE = 1;
+  private static final byte F_SHORT_BINUNICODE = 2;
+  private static final byte F_SHORT_BINBYTES = 3;
+  private static final byte F_BINUNICODE = 4;
+  private static final byte F_BINBYTES = 5;
+  private static final byte F_BINGET = 6;
+  private static final byte F_MARK = 7;
+  private static final byte F_SETITEMS = 8;
+  private static final byte F_APPENDS = 9;
+  private static final byte F_APPEND = 10;
+  private static final byte F_SETITEM = 11;
+  private static final byte F_TUPLE_N = 12;
+
+  /** The fast path's class of each opcode; {@link #F_LEAVE} for the ones it leaves to the general loop. */
+  private static final byte[] FAST_CLASS = new byte[256];
+  /**
+   * For the {@link #F_SIMPLE} opcodes, which push a scalar or an empty container: the opcode's length with its
+   * fixed argument in bits 0-7, the kind in bits 8-15, the nesting depth in bits 16-23, the protocol from 24.
+   */
+  private static final int[] SIMPLE = new int[256];
+
+  static {
+    simple(BININT1, 2, K_INT, 0);
+    simple(BININT2, 3, K_INT, 0);
+    simple(BININT, 5, K_INT, 0);
+    simple(BINFLOAT, 9, K_FLOAT, 0);
+    simple(NONE, 1, K_NONE, 0);
+    simple(NEWTRUE, 1, K_BOOL, 0);
+    simple(NEWFALSE, 1, K_BOOL, 0);
+    simple(EMPTY_LIST, 1, K_LIST, 1);
+    simple(EMPTY_DICT, 1, K_DICT, 1);
+    simple(EMPTY_TUPLE, 1, K_TUPLE, 1);
+    simple(EMPTY_SET, 1, K_SET, 1);
+    FAST_CLASS[SHORT_BINUNICODE] = F_SHORT_BINUNICODE;
+    FAST_CLASS[SHORT_BINBYTES] = F_SHORT_BINBYTES;
+    FAST_CLASS[BINUNICODE] = F_BINUNICODE;
+    FAST_CLASS[BINBYTES] = F_BINBYTES;
+    FAST_CLASS[BINGET] = F_BINGET;
+    FAST_CLASS[MARK] = F_MARK;
+    FAST_CLASS[SETITEMS] = F_SETITEMS;
+    FAST_CLASS[APPENDS] = F_APPENDS;
+    FAST_CLASS[APPEND] = F_APPEND;
+    FAST_CLASS[SETITEM] = F_SETITEM;
+    FAST_CLASS[TUPLE1] = F_TUPLE_N;
+    FAST_CLASS[TUPLE2] = F_TUPLE_N;
+    FAST_CLASS[TUPLE3] = F_TUPLE_N;
+  }
+
+  private static void simple(int op, int length, byte kind, int depth) {
+    FAST_CLASS[op] = F_SIMPLE;
+    SIMPLE[op] = length | kind << 8 | depth << 16 | Opcodes.protocolOf(op) << 24;
+  }
+
+  /** Whether items of this kind can grow after they are made (APPEND(S), SETITEM(S), ADDITEMS, BUILD). */
+  private static boolean mutable(byte kind) {
+    return kind >= K_OBJ && kind != K_BYTEARRAY;
+  }
+
   /**
    * Runs the most common opcodes with the pass state in local variables, and returns at the first opcode it
    * does not handle or that needs any check to fail, leaving that opcode to the general loop (which also makes
    * every finding). It changes nothing for an opcode it returns on, so both paths agree by construction: the
    * general loop is the specification, this is a shortcut through it.
+   *
+   * <p>A memo write (MEMOIZE or BINPUT) right after a push is taken without going back to the opcode switch,
+   * since the pickler writes one after nearly every string and container; the containers' fill opcodes
+   * (APPEND, APPENDS, SETITEM, SETITEMS, TUPLE1-3) are here too, so a typical payload stays in this loop from
+   * its first opcode after FRAME to STOP. A stack item's kind is always its own (a memo read copies it); its
+   * size and depth are read through its memo cell only for the kinds that can grow ({@link #mutable}).
    */
   private void fastRun() {
     final byte[] b = buf;
@@ -553,192 +695,327 @@ final class InspectorPass {
     final int[] cells = stCell;
     final int cap = kinds.length;
     final int[] mm = memo;
+    final int mmLen = mm.length;
+    final byte[] ck = cKind;
+    final long[] cs = cSize;
+    final int[] cd = cDepth;
+    final int cCap = ck.length;
+    final int[] mk = marks;
+    final int mkCap = Math.min(mk.length, maxDepth);
+    final long maxObjs = maxObjects;
+    final long maxStr = maxStringBytes;
+    final int maxM = maxMemo;
+    final byte[] fastClass = FAST_CLASS;
     int p = pos;
     int s = sp;
     long objs = objects;
     int maxProto = maxOpcodeProtocol;
-    while (p < er && s < cap && objs < maxObjects) {
-      int c = b[st + p] & 0xFF;
+    int nm = nMarks;
+    int base = nm > 0 ? mk[nm - 1] : 0;
+    int ncells = nCells;
+    int mWrites = memoWrites;
+    int mDistinct = memoDistinct;
+    int mHigh = memoHigh;
+    run:
+    while (p < er && s < cap && objs < maxObjs) {
       int lim = p < fe ? fe : er;
-      byte kind;
-      long size = 1;
-      int depth = 0;
-      int cell = -1;
-      int next;
-      switch (c) {
-        case BININT1:
-          next = p + 2;
-          kind = K_INT;
-          break;
-        case BININT2:
-          next = p + 3;
-          kind = K_INT;
-          break;
-        case BININT:
-          next = p + 5;
-          kind = K_INT;
-          break;
-        case BINFLOAT:
-          next = p + 9;
-          kind = K_FLOAT;
-          break;
-        case NONE:
-          next = p + 1;
-          kind = K_NONE;
-          break;
-        case NEWTRUE:
-        case NEWFALSE:
-          next = p + 1;
-          kind = K_BOOL;
-          break;
-        case EMPTY_LIST:
-          next = p + 1;
-          kind = K_LIST;
-          depth = 1;
-          break;
-        case EMPTY_DICT:
-          next = p + 1;
-          kind = K_DICT;
-          depth = 1;
-          break;
-        case EMPTY_TUPLE:
-          next = p + 1;
-          kind = K_TUPLE;
-          depth = 1;
-          break;
-        case SHORT_BINUNICODE:
-        case SHORT_BINBYTES: {
-          if (p + 2 > lim) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
+      int c = b[st + p] & 0xFF;
+      if (c != MEMOIZE && c != BINPUT) {
+        byte cls = fastClass[c];
+        byte kind;
+        long size = 1;
+        int depth = 0;
+        int cell = -1;
+        int next;
+        int proto;
+        switch (cls) {
+          case F_SIMPLE: {
+            int info = SIMPLE[c];
+            next = p + (info & 0xFF);
+            kind = (byte) (info >>> 8);
+            depth = (info >>> 16) & 0xFF;
+            proto = info >>> 24;
             break;
           }
-          int n = b[st + p + 1] & 0xFF;
-          next = p + 2 + n;
-          if (n > maxStringBytes || next > lim
-              || (c == SHORT_BINUNICODE && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0)) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
+          case F_SHORT_BINUNICODE:
+          case F_SHORT_BINBYTES: {
+            if (p + 2 > lim) {
+              break run;
+            }
+            int n = b[st + p + 1] & 0xFF;
+            next = p + 2 + n;
+            if (n > maxStr || next > lim) {
+              break run;
+            }
+            if (cls == F_SHORT_BINBYTES) {
+              kind = K_BYTES;
+              proto = 3;
+            } else {
+              if (!InspectorText.isAscii(b, st + p + 2, st + next)
+                  && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0) {
+                break run;
+              }
+              kind = K_STR;
+              size = ((long) (p + 2) << 31) | n; // STR_UTF8 location
+              proto = 4;
+            }
             break;
           }
-          if (c == SHORT_BINBYTES) {
-            kind = K_BYTES;
-          } else {
-            kind = K_STR;
-            size = ((long) (p + 2) << 31) | n; // STR_UTF8 location
+          case F_BINUNICODE:
+          case F_BINBYTES: {
+            if (p + 5 > lim) {
+              break run;
+            }
+            long n = u32(st + p + 1);
+            if (n > maxStr || p + 5 + n > lim) {
+              break run;
+            }
+            next = p + 5 + (int) n;
+            if (cls == F_BINBYTES) {
+              kind = K_BYTES;
+              proto = 3;
+            } else {
+              if (!InspectorText.isAscii(b, st + p + 5, st + next)
+                  && InspectorText.firstInvalidUtf8(b, st + p + 5, st + next, true) >= 0) {
+                break run;
+              }
+              kind = K_STR;
+              size = ((long) (p + 5) << 31) | n; // STR_UTF8 location
+              proto = 1;
+            }
+            break;
           }
+          case F_BINGET: {
+            if (p + 2 > lim) {
+              break run;
+            }
+            int idx = b[st + p + 1] & 0xFF;
+            cell = idx < mmLen ? mm[idx] : -1;
+            if (cell < 0) {
+              break run;
+            }
+            // a reference, not a new object
+            objs--;
+            next = p + 2;
+            kind = ck[cell];
+            size = cs[cell];
+            depth = cd[cell];
+            proto = 1;
+            break;
+          }
+          case F_TUPLE_N: {
+            int m = s - (c - TUPLE1 + 1);
+            if (m < base) {
+              break run;
+            }
+            long sz = 1;
+            int d = 1;
+            boolean unhashable = false;
+            for (int i = m; i < s; i++) {
+              byte k = kinds[i];
+              int ci = cells[i];
+              if (k == K_STR || k == K_PYSTR) {
+                sz++;
+              } else if (ci >= 0 && mutable(k)) {
+                sz += cs[ci];
+                d = Math.max(d, cd[ci] + 1);
+              } else {
+                sz += sizes[i];
+                d = Math.max(d, depths[i] + 1);
+              }
+              unhashable |= k > K_OBJ;
+              if (sz > maxExpanded) {
+                break run;
+              }
+            }
+            if (d > maxDepth) {
+              break run;
+            }
+            s = m;
+            next = p + 1;
+            kind = unhashable ? K_TUPLE_UNHASHABLE : K_TUPLE;
+            size = sz;
+            depth = d;
+            proto = 2;
+            break;
+          }
+          case F_MARK:
+            if (nm >= mkCap) {
+              break run;
+            }
+            mk[nm++] = s;
+            base = s;
+            p++;
+            continue;
+          case F_SETITEMS:
+          case F_APPENDS: {
+            if (nm == 0) {
+              break run;
+            }
+            int m = mk[nm - 1];
+            int below = nm > 1 ? mk[nm - 2] : 0;
+            if (m <= below) {
+              break run;
+            }
+            if (cls == F_SETITEMS) {
+              if (((s - m) & 1) != 0 || !fastAdd(m - 1, m, s, K_DICT, true)) {
+                break run;
+              }
+            } else if (!fastAdd(m - 1, m, s, K_LIST, false)) {
+              break run;
+            }
+            nm--;
+            base = below;
+            s = m;
+            if (maxProto < 1) {
+              maxProto = 1;
+            }
+            p++;
+            continue;
+          }
+          case F_APPEND:
+            if (s - base < 2 || !fastAdd(s - 2, s - 1, s, K_LIST, false)) {
+              break run;
+            }
+            s--;
+            p++;
+            continue;
+          case F_SETITEM:
+            if (s - base < 3 || !fastAdd(s - 3, s - 2, s, K_DICT, true)) {
+              break run;
+            }
+            s -= 2;
+            p++;
+            continue;
+          default:
+            break run;
+        }
+        if (next > lim) {
           break;
         }
-        case BINUNICODE: {
-          if (p + 5 > lim) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
-            break;
-          }
-          long n = u32(st + p + 1);
-          if (n > maxStringBytes || p + 5 + n > lim
-              || InspectorText.firstInvalidUtf8(b, st + p + 5, st + p + 5 + (int) n, true) >= 0) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
-            break;
-          }
-          next = p + 5 + (int) n;
-          kind = K_STR;
-          size = ((long) (p + 5) << 31) | n; // STR_UTF8 location
+        if (proto > maxProto) {
+          maxProto = proto;
+        }
+        kinds[s] = kind;
+        sizes[s] = size;
+        depths[s] = depth;
+        cells[s] = cell;
+        s++;
+        objs++;
+        p = next;
+        // a memo write right after the push is taken here, without another trip through the switch
+        if (p >= er) {
           break;
         }
-        case BINGET: {
-          if (p + 2 > lim) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
-            break;
-          }
-          int idx = b[st + p + 1] & 0xFF;
-          cell = idx < mm.length ? mm[idx] : -1;
-          if (cell < 0) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
-            break;
-          }
-          // a reference, not a new object; kind, size and depth are read through the cell
-          objs--;
-          next = p + 2;
-          kind = 0;
-          break;
-        }
-        case MARK:
-          if (nMarks == marks.length || nMarks >= maxDepth) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
-            break;
-          }
-          marks[nMarks++] = s;
-          p++;
+        lim = p < fe ? fe : er;
+        c = b[st + p] & 0xFF;
+        if (c != MEMOIZE && c != BINPUT) {
           continue;
-        case BINPUT:
-        case MEMOIZE: {
-          int n = c == MEMOIZE ? 1 : 2;
-          if (p + n > lim) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
-            break;
-          }
-          int idx = c == MEMOIZE ? memoDistinct : b[st + p + 1] & 0xFF;
-          int top = s - 1;
-          if (idx >= mm.length || idx >= maxMemo || memoWrites >= maxMemo
-              || top < (nMarks > 0 ? marks[nMarks - 1] : 0) || (cells[top] < 0 && nCells == cKind.length)) {
-            next = Integer.MAX_VALUE;
-            kind = 0;
-            break;
-          }
-          memoWrites++;
-          int c0 = cells[top];
-          if (c0 < 0) {
-            c0 = nCells++;
-            cKind[c0] = kinds[top];
-            cSize[c0] = sizes[top];
-            cDepth[c0] = depths[top];
-            cells[top] = c0;
-          }
-          if (mm[idx] < 0) {
-            memoDistinct++;
-          }
-          mm[idx] = c0;
-          if (idx >= memoHigh) {
-            memoHigh = idx + 1;
-          }
-          if (c == MEMOIZE && maxProto < 4) {
-            maxProto = 4;
-          } else if (maxProto < 1) {
-            maxProto = 1;
-          }
-          p += n;
-          continue;
         }
-        default:
-          next = Integer.MAX_VALUE;
-          kind = 0;
-          break;
       }
-      if (next > lim) {
+      // MEMOIZE or BINPUT at p
+      int n = c == MEMOIZE ? 1 : 2;
+      if (p + n > lim) {
         break;
       }
-      int proto = Opcodes.protocolOf(c);
+      int idx = c == MEMOIZE ? mDistinct : b[st + p + 1] & 0xFF;
+      int top = s - 1;
+      if (idx >= mmLen || idx >= maxM || mWrites >= maxM || top < base || (cells[top] < 0 && ncells == cCap)) {
+        break;
+      }
+      mWrites++;
+      int c0 = cells[top];
+      if (c0 < 0) {
+        c0 = ncells++;
+        ck[c0] = kinds[top];
+        cs[c0] = sizes[top];
+        cd[c0] = depths[top];
+        cells[top] = c0;
+      }
+      if (mm[idx] < 0) {
+        mDistinct++;
+      }
+      mm[idx] = c0;
+      if (idx >= mHigh) {
+        mHigh = idx + 1;
+      }
+      int proto = c == MEMOIZE ? 4 : 1;
       if (proto > maxProto) {
         maxProto = proto;
       }
-      kinds[s] = kind;
-      sizes[s] = size;
-      depths[s] = depth;
-      cells[s] = cell;
-      s++;
-      objs++;
-      p = next;
+      p += n;
     }
     pos = p;
     sp = s;
     objects = objs;
     maxOpcodeProtocol = maxProto;
+    nMarks = nm;
+    nCells = ncells;
+    memoWrites = mWrites;
+    memoDistinct = mDistinct;
+    memoHigh = mHigh;
+  }
+
+  /**
+   * The fast path's APPEND(S) and SETITEM(S): if the item at {@code t} is a {@code kind} (or an object) and
+   * adding the items in [from, to) keeps the limits (and, with {@code keys}, every other item from {@code from}
+   * on is hashable), grows its size and depth as {@link #addChildren} does and returns true; otherwise changes
+   * nothing and returns false, for the general loop to make the finding.
+   */
+  private boolean fastAdd(int t, int from, int to, byte kind, boolean keys) {
+    final byte[] kinds = stKind;
+    final long[] sizes = stSize;
+    final int[] depths = stDepth;
+    final int[] cells = stCell;
+    final long[] cs = cSize;
+    final int[] cd = cDepth;
+    byte kt = kinds[t];
+    if (kt != kind && kt != K_OBJ) {
+      return false;
+    }
+    long add = 0;
+    int deepest = -1;
+    for (int i = from; i < to; i++) {
+      byte k = kinds[i];
+      int ci = cells[i];
+      if (keys && ((i - from) & 1) == 0 && k > K_OBJ) {
+        return false;
+      }
+      int d;
+      if (k == K_STR || k == K_PYSTR) {
+        add++;
+        d = 0;
+      } else if (ci >= 0 && mutable(k)) {
+        add += cs[ci];
+        d = cd[ci];
+      } else {
+        add += sizes[i];
+        d = depths[i];
+      }
+      if (add > maxExpanded) {
+        return false;
+      }
+      if (d > deepest) {
+        deepest = d;
+      }
+    }
+    if (deepest < 0) {
+      return true;
+    }
+    int ct = cells[t];
+    long size = (ct >= 0 ? cs[ct] : sizes[t]) + add;
+    int depth = Math.max(ct >= 0 ? cd[ct] : depths[t], deepest + 1);
+    if (size > maxExpanded || depth > maxDepth) {
+      return false;
+    }
+    if (ct >= 0) {
+      cs[ct] = size;
+      cd[ct] = depth;
+    } else {
+      sizes[t] = size;
+      depths[t] = depth;
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -1195,26 +1472,32 @@ final class InspectorPass {
   }
 
   private void referenceGlobal(String module, String name) {
-    String qualified = module + "." + name;
-    if (globalsSeen == null) {
-      globalsSeen = new HashSet<>();
-      globals = new ArrayList<>();
-    }
-    if (!globalsSeen.add(qualified)) {
+    ResolvedGlobal g = scratch.resolve(module, name);
+    String qualified = g.qualified;
+    if (globals == null) {
+      globals = new ArrayList<>(4);
+    } else if (globalsSeen != null) {
+      if (!globalsSeen.add(qualified)) {
+        return;
+      }
+    } else if (globals.contains(qualified)) {
       return;
+    } else if (globals.size() >= 8) {
+      globalsSeen = new HashSet<>(globals);
+      globalsSeen.add(qualified);
     }
     globals.add(qualified);
-    PythonVersion needs = GlobalPolicy.minPython(module, name);
+    PythonVersion needs = g.minPython;
     if (needs.compareTo(globalsMinPython) > 0) {
       globalsMinPython = needs;
     }
-    String danger = GlobalPolicy.dangerReason(module, name);
+    String danger = g.danger;
     String opName = Opcodes.nameOf(op);
     if (danger != null) {
       unsafe = true;
       finding("dangerous-global", Severity.ERROR, opPos, opName + " at offset " + opPos + " references "
           + qualified + ", which can run code or do I/O when loaded (" + danger + ")");
-    } else if (!GlobalPolicy.allowed(module, name, currentProtocol, allowedGlobals)) {
+    } else if (!g.allowed(currentProtocol, allowedGlobals)) {
       unsafe = true;
       finding("unknown-global", Severity.ERROR, opPos, opName + " at offset " + opPos + " references "
           + qualified + ", which is not on the allowlist; allow it with allowGlobal(\"" + qualified + "\")");

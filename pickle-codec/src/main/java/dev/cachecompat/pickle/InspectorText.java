@@ -12,6 +12,36 @@ final class InspectorText {
   private static final long HIGH_BITS = 0x8080808080808080L;
 
   /**
+   * Whether {@code b[s, e)} is all ASCII (so valid UTF-8), eight bytes at a time; a run shorter than eight bytes
+   * is read as the last eight bytes before {@code e} with the bytes before {@code s} shifted out, so short strings
+   * take no loop. Reads only inside {@code b}.
+   */
+  static boolean isAscii(byte[] b, int s, int e) {
+    int n = e - s;
+    if (n >= 8) {
+      long acc = 0;
+      int i = s;
+      for (; i <= e - 8; i += 8) {
+        acc |= (long) LONGS.get(b, i);
+      }
+      acc |= (long) LONGS.get(b, e - 8);
+      return (acc & HIGH_BITS) == 0;
+    }
+    if (n <= 0) {
+      return true;
+    }
+    if (e >= 8) {
+      return (((long) LONGS.get(b, e - 8) >>> ((8 - n) << 3)) & HIGH_BITS) == 0;
+    }
+    for (int i = s; i < e; i++) {
+      if (b[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The index of the first byte of a malformed UTF-8 sequence in {@code b[s, e)}, or -1 when it is all valid.
    *
    * @param surrogatePass accept encoded lone surrogates (ED A0 80 to ED BF BF), as CPython's pickle decodes with

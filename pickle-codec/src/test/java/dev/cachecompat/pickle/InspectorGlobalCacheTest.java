@@ -1,0 +1,73 @@
+package dev.cachecompat.pickle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cachecompat.core.PythonVersion;
+import dev.cachecompat.core.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-thread cache of global verdicts ({@link InspectorPass.ResolvedGlobal}) never carries a verdict from
+ * one inspector, protocol or payload to another: the same global alternately inspected under different
+ * allowlists and protocols on one thread gets each time the report a fresh pass would give.
+ */
+class InspectorGlobalCacheTest {
+  private static byte[] p(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void allowlistsOfDifferentInspectorsAreNotMixedUp() {
+    PickleInspector strict = PickleInspector.defaults();
+    PickleInspector allowing = PickleInspector.builder().allowGlobal("myapp.models.Point").build();
+    byte[] b = p("cmyapp.models\nPoint\n)R.");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Verdict.UNSAFE, strict.inspect(b).verdict());
+      assertEquals(Verdict.VALID, allowing.inspect(b).verdict());
+    }
+    assertEquals("unknown-global", strict.inspect(b).firstError().code());
+  }
+
+  @Test
+  void python2NamesAreMappedOnlyBelowProtocol3EvenWhenCached() {
+    byte[] p2 = p("\u0080\u0002c__builtin__\nset\n)R.");
+    byte[] p3 = p("\u0080\u0003c__builtin__\nset\n)R.");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Verdict.VALID, PickleInspector.defaults().inspect(p2).verdict());
+      assertEquals(Verdict.UNSAFE, PickleInspector.defaults().inspect(p3).verdict());
+    }
+  }
+
+  @Test
+  void cachedVerdictsEqualAFreshResolution() {
+    List<String> names = List.of("os\nsystem", "builtins\nset", "datetime\ndatetime", "copy_reg\n_reconstructor",
+        "__builtin__\neval", "myapp\nThing", "collections\nOrderedDict", "uuid\nSafeUUID");
+    List<String> first = new ArrayList<>();
+    // more names than the cache holds, twice over, so entries are both hit and replaced
+    for (int round = 0; round < 3; round++) {
+      for (int k = 0; k < 3; k++) {
+        for (String n : names) {
+          String[] mn = n.split("\n");
+          InspectorPass.ResolvedGlobal fresh = new InspectorPass.ResolvedGlobal(mn[0] + k, mn[1]);
+          PickleReport r = PickleInspector.defaults().inspect(p("\u0080\u0002c" + mn[0] + k + "\n" + mn[1] + "\n)R."));
+          assertEquals(fresh.qualified, r.globals().get(0));
+          String code = r.firstError() == null ? "valid" : r.firstError().code();
+          String expected = fresh.danger != null ? "dangerous-global"
+              : fresh.allowed(2, PickleInspector.defaults().allowedGlobals()) ? "valid" : "unknown-global";
+          assertEquals(expected, code, n);
+          if (round == 0) {
+            first.add(r.toString());
+          } else {
+            assertEquals(first.get(k * names.size() + names.indexOf(n)), r.toString());
+          }
+        }
+      }
+    }
+    PickleReport dt = PickleInspector.defaults().inspect(p("\u0080\u0002cdatetime\ndatetime\n)R."));
+    assertEquals(PythonVersion.PY2_7, dt.minPython());
+    assertEquals(Verdict.VALID, dt.verdict());
+  }
+}
