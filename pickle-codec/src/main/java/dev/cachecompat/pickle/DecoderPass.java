@@ -490,71 +490,20 @@ final class DecoderPass implements DecodeRun {
   }
 
   /**
-   * UTF-8 text (BINUNICODE and friends), as CPython reads it: strict, with surrogatepass. ASCII and valid
-   * text without surrogates take the JDK's decoders; the rest goes through {@link PickleText#utf8OrThrow}.
+   * UTF-8 text (BINUNICODE and friends), as CPython reads it: strict, with surrogatepass. The JDK's decoder is
+   * strict too and writes U+FFFD for what it refuses (encoded surrogates among them), so its result is the
+   * answer unless it holds a U+FFFD; then the exact (and slower) {@link PickleText#utf8OrThrow} decides.
    */
   private String text(long n) {
     require(n, opName);
-    final byte[] b = buf;
     int from = pos;
-    int to = from + (int) n;
-    pos = to;
-    int i = from;
-    while (i < to && b[i] >= 0) {
-      i++;
+    int len = (int) n;
+    pos = from + len;
+    String s = new String(buf, from, len, StandardCharsets.UTF_8);
+    if (s.indexOf('\uFFFD') < 0) {
+      return s;
     }
-    if (i == to) {
-      return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-    if (plainUtf8(b, i, to)) {
-      return new String(b, from, to - from, StandardCharsets.UTF_8);
-    }
-    return PickleText.utf8OrThrow(Arrays.copyOfRange(b, from, to), true, opName, opOffset);
-  }
-
-  /** Whether b[from..to) is strict UTF-8 without encoded surrogates (the JDK decodes that exactly). */
-  private static boolean plainUtf8(byte[] b, int from, int to) {
-    int i = from;
-    while (i < to) {
-      int c = b[i] & 0xFF;
-      if (c < 0x80) {
-        i++;
-        continue;
-      }
-      int need;
-      int cp;
-      int min;
-      if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        cp = c & 0x1F;
-        min = 0x80;
-      } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        cp = c & 0x0F;
-        min = 0x800;
-      } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        cp = c & 0x07;
-        min = 0x10000;
-      } else {
-        return false;
-      }
-      if (i + need >= to) {
-        return false;
-      }
-      for (int k = 1; k <= need; k++) {
-        int cc = b[i + k] & 0xFF;
-        if ((cc & 0xC0) != 0x80) {
-          return false;
-        }
-        cp = (cp << 6) | (cc & 0x3F);
-      }
-      if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return false;
-      }
-      i += need + 1;
-    }
-    return true;
+    return PickleText.utf8OrThrow(Arrays.copyOfRange(buf, from, from + len), true, opName, opOffset);
   }
 
   // ---- scalars

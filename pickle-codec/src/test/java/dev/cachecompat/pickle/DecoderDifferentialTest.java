@@ -240,6 +240,110 @@ class DecoderDifferentialTest {
     assertTrue(failed > 0, "no mutant exercised an error path");
   }
 
+  /** LONG1 and LONG4 of every width up to 10 bytes, random two's complement payloads, both signs. */
+  @Test
+  void longOpcodesOfEveryWidthDecodeTheSame() {
+    Random random = new Random(81);
+    int compared = 0;
+    for (int width = 0; width <= 10; width++) {
+      for (int round = 0; round < 40; round++) {
+        byte[] payload = new byte[width];
+        random.nextBytes(payload);
+        for (boolean long4 : new boolean[] {false, true}) {
+          java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+          out.write(0x80);
+          out.write(2);
+          if (long4) {
+            out.write(0x8b);
+            out.writeBytes(new byte[] {(byte) width, 0, 0, 0});
+          } else {
+            out.write(0x8a);
+            out.write(width);
+          }
+          out.writeBytes(payload);
+          out.write('.');
+          byte[] pickle = out.toByteArray();
+          if (PickleDecoder.defaults().inspector().inspect(pickle).verdict() == Verdict.VALID) {
+            assertTrue(assertSameOutcome(PickleDecoder.defaults(), pickle, "LONG width " + width), "decodes");
+            compared++;
+          }
+        }
+      }
+    }
+    assertTrue(compared > 400, "only " + compared + " compared");
+  }
+
+  /**
+   * BINUNICODE, SHORT_BINUNICODE and BINUNICODE8 of random text: ASCII, any code point (surrogates included,
+   * as CPython writes them), U+FFFD itself, and random bytes that are mostly not UTF-8.
+   */
+  @Test
+  void textOpcodesDecodeTheSame() {
+    Random random = new Random(82);
+    int decoded = 0;
+    int failed = 0;
+    for (int round = 0; round < 3000; round++) {
+      byte[] text;
+      switch (round % 4) {
+        case 0 -> text = randomText(random, 0x7F).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        case 1 -> text = surrogatePassUtf8(randomText(random, 0x10FFFF));
+        case 2 -> text = surrogatePassUtf8(randomText(random, 0xFFFF) + "\uFFFD");
+        default -> {
+          text = new byte[random.nextInt(12)];
+          random.nextBytes(text);
+        }
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.writeBytes(new byte[] {(byte) 0x80, 4});
+      switch (random.nextInt(3)) {
+        case 0 -> out.writeBytes(new byte[] {(byte) 0x8c, (byte) text.length});
+        case 1 -> out.writeBytes(new byte[] {'X', (byte) text.length, 0, 0, 0});
+        default -> out.writeBytes(new byte[] {(byte) 0x8d, (byte) text.length, 0, 0, 0, 0, 0, 0, 0});
+      }
+      out.writeBytes(text);
+      out.write('.');
+      byte[] pickle = out.toByteArray();
+      if (PickleDecoder.defaults().inspector().inspect(pickle).verdict() == Verdict.VALID) {
+        if (assertSameOutcome(PickleDecoder.defaults(), pickle, "text " + Arrays.toString(text))) {
+          decoded++;
+        } else {
+          failed++;
+        }
+      }
+    }
+    assertTrue(decoded > 1500, "only " + decoded + " decoded");
+    assertTrue(failed + decoded > 2000, "only " + (failed + decoded) + " compared");
+  }
+
+  private static String randomText(Random random, int maxCodePoint) {
+    StringBuilder b = new StringBuilder();
+    int n = random.nextInt(8);
+    for (int i = 0; i < n; i++) {
+      b.appendCodePoint(random.nextInt(maxCodePoint + 1));
+    }
+    return b.toString();
+  }
+
+  /** UTF-8 as CPython's pickle writes str: surrogates (paired or not) encoded one by one. */
+  private static byte[] surrogatePassUtf8(String s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int cp = c;
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+          && (i & 1) == 0) {
+        cp = Character.toCodePoint(c, s.charAt(++i));
+      }
+      if (cp >= 0xD800 && cp <= 0xDFFF) { // the JDK would write '?' for a lone surrogate
+        out.writeBytes(new byte[] {(byte) (0xE0 | cp >> 12), (byte) (0x80 | (cp >> 6 & 0x3F)),
+            (byte) (0x80 | (cp & 0x3F))});
+      } else {
+        out.writeBytes(new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return out.toByteArray();
+  }
+
   @Test
   void comparisonSeesSharingTypesAndBytes() {
     List<Object> shared = new ArrayList<>(List.of(1L));
