@@ -67,6 +67,8 @@ final class DecoderPass implements DecodeRun {
       Pattern.compile("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)");
   private static final Pattern INT_TEXT = Pattern.compile("[+-]?\\d+");
   private static final Object[] NO_MEMO = new Object[0];
+  /** What the memo holds for None, so that null means a free slot. */
+  private static final Object NONE = new Object();
 
   private final byte[] buf;
   private final int end;
@@ -79,10 +81,10 @@ final class DecoderPass implements DecodeRun {
   private int sp;
   private int[] marks = new int[8];
   private int mp;
-  /** Memo entries 0..memo.length-1; far (sparse or negative) indexes go to farMemo. */
+  /** Memo entries 0..memo.length-1 (null: free, NONE: None); far (sparse or negative) indexes go to farMemo. */
   private Object[] memo = NO_MEMO;
   private Map<Integer, Object> farMemo;
-  private int memoCount;
+  private int memoCount; // distinct keys, as len(memo) for MEMOIZE
 
   private int protocol;
   /** Which global built an object (for BUILD), and where such objects were memoized; null until a call. */
@@ -700,24 +702,26 @@ final class DecoderPass implements DecodeRun {
 
   private void memoize(int index) {
     Object top = stack[sp - 1];
+    Object slot = top == null ? NONE : top;
     if (index >= 0 && index < memo.length) {
-      memo[index] = top;
-      if (farMemo != null) {
-        farMemo.remove(index);
+      if (memo[index] == null && !farRemove(index)) {
+        memoCount++;
       }
+      memo[index] = slot;
     } else if (index >= 0 && index <= 2 * memoCount + 16) {
       memo = Arrays.copyOf(memo, Math.max(index + 1, Math.max(16, memo.length * 2)));
-      memo[index] = top;
-      if (farMemo != null) {
-        farMemo.remove(index);
+      if (!farRemove(index)) {
+        memoCount++;
       }
+      memo[index] = slot;
     } else {
       if (farMemo == null) {
         farMemo = new HashMap<>();
       }
-      farMemo.put(index, top);
+      if (farMemo.put(index, slot) == null) {
+        memoCount++;
+      }
     }
-    memoCount++;
     // builtBy is null unless a global was called: skip the identity hash, which costs every memoized object
     if (top != null && builtBy != null && builtBy.containsKey(top)) {
       if (memoKeys == null) {
@@ -727,27 +731,31 @@ final class DecoderPass implements DecodeRun {
     }
   }
 
+  /** Forgets the far entry of an index the array now holds; whether there was one (counted when it was put). */
+  private boolean farRemove(int index) {
+    return farMemo != null && farMemo.remove(index) != null;
+  }
+
   private Object memoGet(int index) {
-    if (index >= 0 && index < memo.length && (farMemo == null || memo[index] != null)) {
-      return memo[index];
+    Object v = index >= 0 && index < memo.length ? memo[index] : null;
+    if (v == null && farMemo != null) {
+      v = farMemo.get(index);
     }
-    if (farMemo != null && farMemo.containsKey(index)) {
-      return farMemo.get(index);
+    if (v == null) {
+      throw new PickleException(Verdict.MALFORMED, "decode-failed", opOffset,
+          String.format("memo key %d at offset %d is not defined", index, opOffset));
     }
-    if (index >= 0 && index < memo.length) {
-      return null;
-    }
-    throw new PickleException(Verdict.MALFORMED, "decode-failed", opOffset,
-        String.format("memo key %d at offset %d is not defined", index, opOffset));
+    return v == NONE ? null : v;
   }
 
   private void memoReplace(int index, Object old, Object replacement) {
-    if (index >= 0 && index < memo.length) {
+    Object slot = replacement == null ? NONE : replacement;
+    if (index >= 0 && index < memo.length && memo[index] != null) {
       if (memo[index] == old) {
-        memo[index] = replacement;
+        memo[index] = slot;
       }
     } else if (farMemo != null && farMemo.get(index) == old) {
-      farMemo.put(index, replacement);
+      farMemo.put(index, slot);
     }
   }
 

@@ -344,6 +344,27 @@ class DecoderDifferentialTest {
     return out.toByteArray();
   }
 
+  /** MEMOIZE takes len(memo) as its index: a PUT to an index already set does not count twice. */
+  @Test
+  void memoizeAfterARepeatedPutDecodesTheSame() {
+    byte[] pickle = {(byte) 0x80, 4, 'K', 7, 'q', 0, 'q', 0, (byte) 0x94, '0', 'h', 1, 'N', 'q', 0, '0', 'h', 1, (byte) 0x86, '.'};
+    assertEquals(Verdict.VALID, PickleDecoder.defaults().inspector().inspect(pickle).verdict(),
+        PickleDecoder.defaults().inspector().inspect(pickle).findings().toString());
+    assertTrue(assertSameOutcome(PickleDecoder.defaults(), pickle, "repeated PUT"));
+    assertEquals(PyTuple.of(7L, 7L), PickleDecoder.defaults().decode(pickle));
+  }
+
+  /** None in the memo, and indexes far beyond the memo's size (LONG_BINPUT 999999 and 70000). */
+  @Test
+  void memoOfNoneAndFarIndexesDecodesTheSame() {
+    byte[] pickle = {(byte) 0x80, 4, 'N', 'q', 3, '0', 'K', 5, 'r', 0x3f, 0x42, 0x0f, 0, 'r', 0x70, 0x11, 1, 0, '0',
+        'h', 3, 'j', 0x3f, 0x42, 0x0f, 0, 'j', 0x70, 0x11, 1, 0, (byte) 0x87, '.'};
+    assertEquals(Verdict.VALID, PickleDecoder.defaults().inspector().inspect(pickle).verdict(),
+        PickleDecoder.defaults().inspector().inspect(pickle).findings().toString());
+    assertTrue(assertSameOutcome(PickleDecoder.defaults(), pickle, "far memo"));
+    assertEquals(PyTuple.of(null, 5L, 5L), PickleDecoder.defaults().decode(pickle));
+  }
+
   @Test
   void comparisonSeesSharingTypesAndBytes() {
     List<Object> shared = new ArrayList<>(List.of(1L));
