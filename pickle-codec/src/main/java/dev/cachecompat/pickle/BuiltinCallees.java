@@ -80,7 +80,7 @@ final class BuiltinCallees {
     if (v instanceof Map<?, ?> m) {
       return m.keySet();
     }
-    throw c.fail("argument must be iterable, got " + Unpickling.pythonType(v));
+    throw c.fail("argument must be iterable, got " + DecoderPass.pythonType(v));
   }
 
   private static Object set(Call c) {
@@ -113,7 +113,7 @@ final class BuiltinCallees {
       }
       return out;
     }
-    throw c.fail("cannot make bytes from " + Unpickling.pythonType(v));
+    throw c.fail("cannot make bytes from " + DecoderPass.pythonType(v));
   }
 
   private static byte[] codecsEncode(Call c) {
@@ -173,13 +173,13 @@ final class BuiltinCallees {
   /** copyreg._reconstructor(cls, object, None): object.__new__(cls), as protocols 0 and 1 write it. */
   private static Object reconstructor(Call c) {
     c.arity(3, 3);
-    Unpickling.GlobalRef cls = c.global(0);
-    Unpickling.GlobalRef base = c.global(1);
+    DecoderPass.GlobalRef cls = c.global(0);
+    DecoderPass.GlobalRef base = c.global(1);
     if (!base.name().equals("builtins.object") || c.raw(2) != null) {
       throw c.fail("only the base builtins.object with state None is supported, got " + base.name());
     }
     c.owner(cls);
-    return cls.callee().call(new Call(c.unpickling(), cls, c.opcode(), c.offset(), List.of()));
+    return cls.callee().call(new Call(c.run(), cls, c.opcode(), c.offset(), List.of()));
   }
 
   /** copyreg.__newobj__(cls, *args): cls.__new__(cls, *args). */
@@ -187,33 +187,33 @@ final class BuiltinCallees {
     if (c.size() < 1) {
       throw c.fail("needs a class argument");
     }
-    Unpickling.GlobalRef cls = c.global(0);
+    DecoderPass.GlobalRef cls = c.global(0);
     List<Object> rest = new ArrayList<>();
     for (int i = 1; i < c.size(); i++) {
       rest.add(c.raw(i));
     }
     c.owner(cls);
-    return cls.callee().call(new Call(c.unpickling(), cls, c.opcode(), c.offset(), rest));
+    return cls.callee().call(new Call(c.run(), cls, c.opcode(), c.offset(), rest));
   }
 
   /** copyreg.__newobj_ex__(cls, args, kwargs): cls.__new__(cls, *args, **kwargs), without keywords. */
   private static Object newobjEx(Call c) {
     c.arity(3, 3);
-    Unpickling.GlobalRef cls = c.global(0);
+    DecoderPass.GlobalRef cls = c.global(0);
     Object args = c.value(1);
     Object kwargs = c.value(2);
     if (!(args instanceof PyTuple t) || !(kwargs instanceof Map<?, ?> kw) || !kw.isEmpty()) {
       throw c.fail("only a tuple of arguments and no keyword arguments are supported");
     }
     c.owner(cls);
-    return cls.callee().call(new Call(c.unpickling(), cls, c.opcode(), c.offset(), t.items()));
+    return cls.callee().call(new Call(c.run(), cls, c.opcode(), c.offset(), t.items()));
   }
 
   /** defaultdict(factory): the factory is dropped, items follow by SETITEMS. */
   private static Object defaultdict(Call c) {
     c.arity(0, 1);
-    if (c.size() == 1 && c.raw(0) != null && !(c.raw(0) instanceof Unpickling.GlobalRef)) {
-      throw c.fail("default_factory must be a class or None, got " + Unpickling.pythonType(c.raw(0)));
+    if (c.size() == 1 && c.raw(0) != null && !(c.raw(0) instanceof DecoderPass.GlobalRef)) {
+      throw c.fail("default_factory must be a class or None, got " + DecoderPass.pythonType(c.raw(0)));
     }
     return new LinkedHashMap<Object, Object>();
   }
@@ -234,7 +234,7 @@ final class BuiltinCallees {
     if (v instanceof PyFrozenSet fs) {
       return fs.items();
     }
-    throw c.fail("argument must be iterable, got " + Unpickling.pythonType(v));
+    throw c.fail("argument must be iterable, got " + DecoderPass.pythonType(v));
   }
 
   private static Object str(Call c) {
@@ -249,7 +249,7 @@ final class BuiltinCallees {
       String e = c.text(1).toLowerCase(Locale.ROOT).replace('_', '-');
       byte[] b = c.bytes(0);
       return switch (e) {
-        case "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1" -> Unpickling.latin1(b);
+        case "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1" -> DecoderPass.latin1(b);
         case "utf-8", "utf8" -> PickleText.utf8OrThrow(b, false, c.opcode() + " " + c.name(), c.offset());
         case "ascii", "us-ascii" -> PickleText.py2Str(b, Py2Str.ASCII, c.opcode() + " " + c.name(), c.offset());
         default -> throw c.fail("unsupported encoding '" + c.text(1) + "'");
@@ -273,21 +273,21 @@ final class BuiltinCallees {
     if (c.isText(0)) {
       int base = c.size() == 2 ? c.smallInt(1) : 10;
       String t = c.text(0).strip().replace("_", "");
-      if (t.length() > c.unpickling().limits().maxIntDigits() + 1) {
+      if (t.length() > c.run().limits().maxIntDigits() + 1) {
         throw new PickleException(Verdict.OVER_LIMIT, "int-too-long", c.offset(),
             String.format("%s at offset %d: %s text has %d characters but at most %d digits are allowed",
-                c.opcode(), c.offset(), c.name(), t.length(), c.unpickling().limits().maxIntDigits()));
+                c.opcode(), c.offset(), c.name(), t.length(), c.run().limits().maxIntDigits()));
       }
       if (base < 2 || base > 36 || t.isEmpty()) {
         throw c.fail("invalid literal for int() with base " + base);
       }
       try {
-        return Unpickling.normalize(new BigInteger(t, base));
+        return DecoderPass.normalize(new BigInteger(t, base));
       } catch (NumberFormatException e) {
         throw c.fail("invalid literal for int() with base " + base);
       }
     }
-    throw c.fail("cannot make an int from " + Unpickling.pythonType(v));
+    throw c.fail("cannot make an int from " + DecoderPass.pythonType(v));
   }
 
   private static Object floating(Call c) {
@@ -313,7 +313,7 @@ final class BuiltinCallees {
       }
       throw c.fail("could not convert string to float");
     }
-    throw c.fail("cannot make a float from " + Unpickling.pythonType(v));
+    throw c.fail("cannot make a float from " + DecoderPass.pythonType(v));
   }
 
   private static Object bool(Call c) {
@@ -343,7 +343,7 @@ final class BuiltinCallees {
       return new BigDecimal(c.integer(0));
     }
     String text = c.text(0).strip();
-    int max = c.unpickling().limits().maxIntDigits();
+    int max = c.run().limits().maxIntDigits();
     if (text.length() > max) { // BigDecimal parsing is quadratic in the digits
       throw new PickleException(Verdict.OVER_LIMIT, "decimal-too-long", c.offset(),
           String.format("%s at offset %d: %s text has %d characters but at most %d are allowed", c.opcode(),
@@ -394,7 +394,7 @@ final class BuiltinCallees {
     if (tz instanceof ZoneOffset offset) {
       return offset;
     }
-    throw c.fail("tzinfo " + Unpickling.pythonType(tz) + " is not supported, only datetime.timezone");
+    throw c.fail("tzinfo " + DecoderPass.pythonType(tz) + " is not supported, only datetime.timezone");
   }
 
   /** datetime.timezone(offset[, name]): a fixed offset; the name is dropped. */
@@ -402,7 +402,7 @@ final class BuiltinCallees {
     c.arity(1, 2);
     Object offset = c.value(0);
     if (!(offset instanceof Duration d)) {
-      throw c.fail("offset must be a timedelta, got " + Unpickling.pythonType(offset));
+      throw c.fail("offset must be a timedelta, got " + DecoderPass.pythonType(offset));
     }
     if (d.getNano() != 0 || Math.abs(d.getSeconds()) > 18 * 3600) {
       throw c.fail("offset " + d + " is not whole seconds within +-18:00, which ZoneOffset needs");
@@ -506,12 +506,12 @@ final class BuiltinCallees {
           for (Object pair : pairs) {
             List<?> kv = pair instanceof PyTuple t ? t.items() : pair instanceof List<?> l ? l : null;
             if (kv == null || kv.size() != 2) {
-              throw c.fail("items must be (key, value) pairs, got " + Unpickling.pythonType(pair));
+              throw c.fail("items must be (key, value) pairs, got " + DecoderPass.pythonType(pair));
             }
             map.put(kv.get(0), kv.get(1));
           }
         } else {
-          throw c.fail("argument must be a list of pairs, got " + Unpickling.pythonType(items));
+          throw c.fail("argument must be a list of pairs, got " + DecoderPass.pythonType(items));
         }
       }
       return map;
@@ -532,7 +532,7 @@ final class BuiltinCallees {
     public Object call(Call c) {
       c.arity(0, 1);
       if (c.size() == 0) {
-        return new Unpickling.Pending(c.name(), c.offset());
+        return new DecoderPass.Pending(c.name(), c.offset());
       }
       String hex = c.text(0).replace("urn:", "").replace("uuid:", "").replaceAll("[{}-]", "");
       if (!hex.matches("[0-9a-fA-F]{32}")) {
@@ -553,8 +553,8 @@ final class BuiltinCallees {
         }
         dict = merged;
       }
-      if (!(instance instanceof Unpickling.Pending) || !(dict instanceof Map<?, ?> m)) {
-        throw c.fail("state must be a dict with 'int', got " + Unpickling.pythonType(state));
+      if (!(instance instanceof DecoderPass.Pending) || !(dict instanceof Map<?, ?> m)) {
+        throw c.fail("state must be a dict with 'int', got " + DecoderPass.pythonType(state));
       }
       Object n = field(m, "int");
       if (n instanceof Long l) {
@@ -569,7 +569,7 @@ final class BuiltinCallees {
     private static Object field(Map<?, ?> m, String key) {
       for (Map.Entry<?, ?> e : m.entrySet()) {
         Object k = e.getKey();
-        if (key.equals(k) || k instanceof byte[] b && key.equals(Unpickling.latin1(b))) {
+        if (key.equals(k) || k instanceof byte[] b && key.equals(DecoderPass.latin1(b))) {
           return e.getValue();
         }
       }

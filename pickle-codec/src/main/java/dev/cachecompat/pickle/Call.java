@@ -6,15 +6,15 @@ import java.util.List;
 
 /** One call of an allowed global during decoding: its arguments, raw or resolved, and where it happened. */
 final class Call {
-  private final Unpickling unpickling;
-  private final Unpickling.GlobalRef global;
+  private final DecodeRun run;
+  private final DecoderPass.GlobalRef global;
   private final String opcode;
   private final long offset;
   private final List<Object> raw;
-  private Unpickling.GlobalRef owner;
+  private DecoderPass.GlobalRef owner;
 
-  Call(Unpickling unpickling, Unpickling.GlobalRef global, String opcode, long offset, List<Object> raw) {
-    this.unpickling = unpickling;
+  Call(DecodeRun run, DecoderPass.GlobalRef global, String opcode, long offset, List<Object> raw) {
+    this.run = run;
     this.global = global;
     this.opcode = opcode;
     this.offset = offset;
@@ -26,8 +26,8 @@ final class Call {
     return global.name();
   }
 
-  Unpickling unpickling() {
-    return unpickling;
+  DecodeRun run() {
+    return run;
   }
 
   String opcode() {
@@ -39,11 +39,11 @@ final class Call {
   }
 
   /** The global whose state setter BUILD must use for the result (the class, for copyreg helpers). */
-  Unpickling.GlobalRef owner() {
+  DecoderPass.GlobalRef owner() {
     return owner;
   }
 
-  void owner(Unpickling.GlobalRef owner) {
+  void owner(DecoderPass.GlobalRef owner) {
     this.owner = owner;
   }
 
@@ -64,14 +64,14 @@ final class Call {
 
   /** An argument under the decoder's str policy. */
   Object value(int i) {
-    return unpickling.resolve(raw.get(i));
+    return run.resolve(raw.get(i));
   }
 
   /** All arguments under the decoder's str policy, in a fresh list. */
   List<Object> values() {
     List<Object> out = new ArrayList<>(raw.size());
     for (Object o : raw) {
-      out.add(unpickling.resolve(o));
+      out.add(run.resolve(o));
     }
     return out;
   }
@@ -79,7 +79,7 @@ final class Call {
   /** Bytes as Python meant them: bytes, a Python 2 str's own bytes, or text of code points up to U+00FF. */
   byte[] bytes(int i) {
     Object v = raw.get(i);
-    if (v instanceof Unpickling.RawStr s) {
+    if (v instanceof DecoderPass.RawStr s) {
       return s.bytes;
     }
     if (v instanceof byte[] b) {
@@ -96,7 +96,7 @@ final class Call {
       }
       return b;
     }
-    throw fail("argument " + (i + 1) + " must be bytes, got " + Unpickling.pythonType(v));
+    throw fail("argument " + (i + 1) + " must be bytes, got " + DecoderPass.pythonType(v));
   }
 
   /** Text as Python meant it: a str, or a Python 2 str read as Latin-1 whatever the policy. */
@@ -105,18 +105,18 @@ final class Call {
     if (v instanceof String s) {
       return s;
     }
-    if (v instanceof Unpickling.RawStr s) {
-      return Unpickling.latin1(s.bytes);
+    if (v instanceof DecoderPass.RawStr s) {
+      return DecoderPass.latin1(s.bytes);
     }
-    throw fail("argument " + (i + 1) + " must be str, got " + Unpickling.pythonType(v));
+    throw fail("argument " + (i + 1) + " must be str, got " + DecoderPass.pythonType(v));
   }
 
   boolean isText(int i) {
-    return raw.get(i) instanceof String || raw.get(i) instanceof Unpickling.RawStr;
+    return raw.get(i) instanceof String || raw.get(i) instanceof DecoderPass.RawStr;
   }
 
   boolean isBytes(int i) {
-    return raw.get(i) instanceof byte[] || raw.get(i) instanceof Unpickling.RawStr;
+    return raw.get(i) instanceof byte[] || raw.get(i) instanceof DecoderPass.RawStr;
   }
 
   BigInteger integer(int i) {
@@ -127,7 +127,7 @@ final class Call {
     if (v instanceof BigInteger b) {
       return b;
     }
-    throw fail("argument " + (i + 1) + " must be int, got " + Unpickling.pythonType(v));
+    throw fail("argument " + (i + 1) + " must be int, got " + DecoderPass.pythonType(v));
   }
 
   int smallInt(int i) {
@@ -149,15 +149,15 @@ final class Call {
     if (v instanceof BigInteger b) {
       return b.doubleValue();
     }
-    throw fail("argument " + (i + 1) + " must be float, got " + Unpickling.pythonType(v));
+    throw fail("argument " + (i + 1) + " must be float, got " + DecoderPass.pythonType(v));
   }
 
-  Unpickling.GlobalRef global(int i) {
+  DecoderPass.GlobalRef global(int i) {
     Object v = raw.get(i);
-    if (v instanceof Unpickling.GlobalRef g) {
+    if (v instanceof DecoderPass.GlobalRef g) {
       return g;
     }
-    throw fail("argument " + (i + 1) + " must be a class, got " + Unpickling.pythonType(v));
+    throw fail("argument " + (i + 1) + " must be a class, got " + DecoderPass.pythonType(v));
   }
 
   PickleException fail(String message) {

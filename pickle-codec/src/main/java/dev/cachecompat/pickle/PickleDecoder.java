@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Decodes pickles of protocols 0-5, written by CPython 2.7 or 3.x, into Java values, after
- * {@link PickleInspector} has found them valid: only inspected input is ever unpickled. Built on Pyrolite's
- * {@code net.razorvine.pickle.Unpickler}, with a constructor registry per decoder instance (never Pyrolite's
- * static one) and CPython's semantics where Pyrolite differs.
+ * {@link PickleInspector} has found them valid: only inspected input is ever unpickled. The values are built by
+ * the decoder's own single pass over the opcodes, with CPython's semantics (strict UTF-8 with surrogatepass,
+ * the Python 2 names of protocols 0-2, ...) and a constructor registry per decoder instance.
  *
  * <p>Java type of each Python type:
  * <table>
@@ -168,7 +168,7 @@ public final class PickleDecoder {
 
   /** Decodes input the inspector found valid (tests call it directly to isolate the decoder). */
   Object unpickle(byte[] pickle) {
-    Unpickling run = new Unpickling(pickle, py2Str, limits, this::callee);
+    DecoderPass run = new DecoderPass(pickle, py2Str, limits, this::callee);
     try {
       return run.run();
     } catch (PickleException e) {
@@ -178,6 +178,11 @@ public final class PickleDecoder {
       throw new PickleException(Verdict.MALFORMED, "decode-failed", Finding.NO_OFFSET,
           "decoding failed after a valid inspection: " + e, e);
     }
+  }
+
+  /** The decoder's view of the globals, for a test oracle run over the same registry. */
+  java.util.function.BiFunction<String, String, Callee> globals() {
+    return this::callee;
   }
 
   /** This decoder's callee for a global, by its Python 3 name or as written; null when not allowed. */

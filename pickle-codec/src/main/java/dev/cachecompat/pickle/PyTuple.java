@@ -43,6 +43,11 @@ public final class PyTuple {
     return items.isEmpty() ? EMPTY : new PyTuple(Collections.unmodifiableList(new ArrayList<Object>(items)));
   }
 
+  /** A tuple over the array itself, which the caller hands over and never touches again. */
+  static PyTuple wrap(Object[] items) {
+    return items.length == 0 ? EMPTY : new PyTuple(Collections.unmodifiableList(Arrays.asList(items)));
+  }
+
   /**
    * The elements.
    *

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 import net.razorvine.pickle.Unpickler;
 
 /**
- * One decoding run: Pyrolite's {@link Unpickler} (stack, memo, MARK, PROTO, FRAME, GET, the plain scalar and
+ * The decoder's differential oracle in the tests (issue #8): the decoder as it was before {@link DecoderPass},
+ * Pyrolite's {@link Unpickler} (stack, memo, MARK, PROTO, FRAME, GET, the plain scalar and
  * bytes opcodes) with every opcode where Pyrolite's result differs from CPython's dispatched here instead.
  * Not thread-safe: {@link PickleDecoder} makes one per call.
  *
@@ -26,39 +27,7 @@ import net.razorvine.pickle.Unpickler;
  * when it lands in a container or the result, so that known constructors see the bytes Python 2 meant) and a
  * {@link RawTuple} (a tuple whose direct items may still be raw, so that REDUCE's argument tuple keeps them).
  */
-final class Unpickling extends Unpickler {
-  /** A Python 2 str (STRING, BINSTRING, SHORT_BINSTRING) not yet put through the str policy. */
-  static final class RawStr {
-    final byte[] bytes;
-    final String opcode;
-    final long offset;
-    Object converted;
-
-    RawStr(byte[] bytes, String opcode, long offset) {
-      this.bytes = bytes;
-      this.opcode = opcode;
-      this.offset = offset;
-    }
-  }
-
-  /** A tuple as built by the TUPLE opcodes; items are resolved except for RawStr and GlobalRef. */
-  static final class RawTuple {
-    final List<Object> items;
-    final long offset;
-    PyTuple resolved;
-
-    RawTuple(List<Object> items, long offset) {
-      this.items = items;
-      this.offset = offset;
-    }
-  }
-
-  /** What GLOBAL and STACK_GLOBAL push: an allowed global and how to call it. */
-  record GlobalRef(String name, Callee callee, long offset) {}
-
-  /** An instance that still needs its state (BUILD) before it is a value, e.g. uuid.UUID from NEWOBJ. */
-  record Pending(String name, long offset) {}
-
+final class Unpickling extends Unpickler implements DecodeRun {
   private static final Pattern FLOAT_TEXT =
       Pattern.compile("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)");
   private static final Pattern INT_TEXT = Pattern.compile("[+-]?\\d+");
@@ -76,7 +45,7 @@ final class Unpickling extends Unpickler {
   private final BiFunction<String, String, Callee> globals;
   private final PickleInput in;
   private int protocol;
-  private final IdentityHashMap<Object, GlobalRef> builtBy = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, DecoderPass.GlobalRef> builtBy = new IdentityHashMap<>();
   private final IdentityHashMap<Object, List<Integer>> memoKeys = new IdentityHashMap<>();
   private long opOffset;
   private String opName = "?";
@@ -102,7 +71,8 @@ final class Unpickling extends Unpickler {
     return policy;
   }
 
-  Limits limits() {
+  @Override
+  public Limits limits() {
     return limits;
   }
 
@@ -124,11 +94,11 @@ final class Unpickling extends Unpickler {
       case 'T' -> {
         op("BINSTRING");
         int n = in.intLe4(opName, opOffset);
-        stack.add(new RawStr(in.bytes(n, opName, opOffset), opName, opOffset));
+        stack.add(new DecoderPass.RawStr(in.bytes(n, opName, opOffset), opName, opOffset));
       }
       case 'U' -> {
         op("SHORT_BINSTRING");
-        stack.add(new RawStr(in.bytes(in.u8(opName, opOffset), opName, opOffset), opName, opOffset));
+        stack.add(new DecoderPass.RawStr(in.bytes(in.u8(opName, opOffset), opName, opOffset), opName, opOffset));
       }
       // text: strict UTF-8 with surrogatepass (Pyrolite silently writes U+FFFD)
       case 'V' -> {
@@ -144,7 +114,7 @@ final class Unpickling extends Unpickler {
         stack.add(PyByteArray.copyOf(in.bytes(in.uintLe(8, opName, opOffset), opName, opOffset)));
       }
       // tuples, lists, dicts, sets
-      case ')' -> stack.add(new RawTuple(List.of(), opOffset));
+      case ')' -> stack.add(new DecoderPass.RawTuple(List.of(), opOffset));
       case 't' -> tuple(stack.pop_all_since_marker());
       case 0x85 -> tuple(popN(1));
       case 0x86 -> tuple(popN(2));
@@ -251,14 +221,14 @@ final class Unpickling extends Unpickler {
         if (items.isEmpty()) {
           throw fail("decode-failed", "no class after MARK");
         }
-        stack.add(call(items.get(0), new RawTuple(new ArrayList<>(items.subList(1, items.size())), opOffset)));
+        stack.add(call(items.get(0), new DecoderPass.RawTuple(new ArrayList<>(items.subList(1, items.size())), opOffset)));
       }
       case 'i' -> {
         op("INST");
         String module = in.ascii(in.line(opName, opOffset));
         String name = in.ascii(in.line(opName, opOffset));
-        GlobalRef g = global(module, name);
-        stack.add(call(g, new RawTuple(stack.pop_all_since_marker(), opOffset)));
+        DecoderPass.GlobalRef g = global(module, name);
+        stack.add(call(g, new DecoderPass.RawTuple(stack.pop_all_since_marker(), opOffset)));
       }
       case 'b' -> build();
       case '.' -> {
@@ -360,7 +330,7 @@ final class Unpickling extends Unpickler {
     if (to - from < 2 || b[from] != b[to - 1] || (b[from] != '\'' && b[from] != '"')) {
       throw fail("decode-failed", "the STRING opcode argument must be quoted");
     }
-    stack.add(new RawStr(PickleText.escapeDecode(b, from + 1, to - 1, opOffset), opName, opOffset));
+    stack.add(new DecoderPass.RawStr(PickleText.escapeDecode(b, from + 1, to - 1, opOffset), opName, opOffset));
   }
 
   private void unicode(String name, long length) {
@@ -387,11 +357,11 @@ final class Unpickling extends Unpickler {
     op("TUPLE");
     // nested tuples are resolved now; only the outermost keeps raw items for a following REDUCE
     for (int i = 0; i < items.size(); i++) {
-      if (items.get(i) instanceof RawTuple t) {
+      if (items.get(i) instanceof DecoderPass.RawTuple t) {
         items.set(i, resolve(t));
       }
     }
-    stack.add(new RawTuple(items, opOffset));
+    stack.add(new DecoderPass.RawTuple(items, opOffset));
   }
 
   private List<Object> list(Object target) {
@@ -459,14 +429,15 @@ final class Unpickling extends Unpickler {
   // ---- resolution of decode-time values into final ones
 
   /** The final value of a stack item about to land in a container or the result. */
-  Object resolve(Object v) {
-    if (v instanceof RawStr s) {
+  @Override
+  public Object resolve(Object v) {
+    if (v instanceof DecoderPass.RawStr s) {
       if (s.converted == null) {
         s.converted = policy == Py2Str.BYTES ? s.bytes : PickleText.py2Str(s.bytes, policy, s.opcode, s.offset);
       }
       return s.converted;
     }
-    if (v instanceof RawTuple t) {
+    if (v instanceof DecoderPass.RawTuple t) {
       if (t.resolved == null) {
         List<Object> items = new ArrayList<>(t.items.size());
         for (Object item : t.items) {
@@ -476,7 +447,7 @@ final class Unpickling extends Unpickler {
       }
       return t.resolved;
     }
-    if (v instanceof GlobalRef g) {
+    if (v instanceof DecoderPass.GlobalRef g) {
       if (g.name().equals("builtins.Ellipsis") || g.name().equals("builtins.NotImplemented")) {
         return new PyObject(g.name(), List.of(), null);
       }
@@ -484,7 +455,7 @@ final class Unpickling extends Unpickler {
           "%s at offset %d: global %s (offset %d) used as a value; only calls of allowed globals decode",
           opName, opOffset, g.name(), g.offset()));
     }
-    if (v instanceof Pending p) {
+    if (v instanceof DecoderPass.Pending p) {
       throw new PickleException(Verdict.MALFORMED, "decode-failed", opOffset, String.format(
           "%s at offset %d: %s created at offset %d never received its state (BUILD)", opName, opOffset,
           p.name(), p.offset()));
@@ -502,7 +473,7 @@ final class Unpickling extends Unpickler {
 
   // ---- globals, calls, state
 
-  private GlobalRef global(String module, String name) {
+  private DecoderPass.GlobalRef global(String module, String name) {
     String raw = module + "." + name;
     String qualified = raw;
     if (protocol < 3) { // as CPython's fix_imports: Python 2 names in protocols 0-2 only
@@ -515,15 +486,15 @@ final class Unpickling extends Unpickler {
     if (callee == null) {
       throw fail("unknown-global", "the decoder has no constructor for global " + qualified);
     }
-    return new GlobalRef(qualified, callee, opOffset);
+    return new DecoderPass.GlobalRef(qualified, callee, opOffset);
   }
 
   private Object call(Object callable, Object args) {
-    if (!(callable instanceof GlobalRef g)) {
+    if (!(callable instanceof DecoderPass.GlobalRef g)) {
       throw fail("decode-failed", "calls " + pythonType(callable) + ", not an allowed global");
     }
     List<Object> raw;
-    if (args instanceof RawTuple t) {
+    if (args instanceof DecoderPass.RawTuple t) {
       raw = t.items;
     } else if (args instanceof PyTuple t) {
       raw = t.items();
@@ -550,7 +521,7 @@ final class Unpickling extends Unpickler {
     op("BUILD");
     Object state = resolve(stack.pop());
     Object instance = stack.pop();
-    GlobalRef owner = instance == null ? null : builtBy.get(instance);
+    DecoderPass.GlobalRef owner = instance == null ? null : builtBy.get(instance);
     if (owner == null) {
       throw fail("decode-failed", "cannot set state of " + pythonType(instance));
     }
@@ -592,13 +563,13 @@ final class Unpickling extends Unpickler {
     if (v == null) {
       return "None";
     }
-    if (v instanceof GlobalRef g) {
+    if (v instanceof DecoderPass.GlobalRef g) {
       return "global " + g.name();
     }
-    if (v instanceof RawTuple || v instanceof PyTuple) {
+    if (v instanceof DecoderPass.RawTuple || v instanceof PyTuple) {
       return "tuple";
     }
-    if (v instanceof RawStr || v instanceof byte[]) {
+    if (v instanceof DecoderPass.RawStr || v instanceof byte[]) {
       return "bytes";
     }
     if (v instanceof String) {
