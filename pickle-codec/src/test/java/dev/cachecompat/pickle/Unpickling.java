@@ -4,7 +4,6 @@ import dev.cachecompat.core.Limits;
 import dev.cachecompat.core.Verdict;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -559,54 +558,12 @@ final class Unpickling extends Unpickler implements DecodeRun {
         String.format("%s at offset %d: %s", opName, opOffset, message));
   }
 
-  static String pythonType(Object v) {
-    if (v == null) {
-      return "None";
-    }
-    if (v instanceof DecoderPass.GlobalRef g) {
-      return "global " + g.name();
-    }
-    if (v instanceof DecoderPass.RawTuple || v instanceof PyTuple) {
-      return "tuple";
-    }
-    if (v instanceof DecoderPass.RawStr || v instanceof byte[]) {
-      return "bytes";
-    }
-    if (v instanceof String) {
-      return "str";
-    }
-    if (v instanceof Long || v instanceof BigInteger) {
-      return "int";
-    }
-    if (v instanceof Double) {
-      return "float";
-    }
-    if (v instanceof List<?>) {
-      return "list";
-    }
-    if (v instanceof Map<?, ?>) {
-      return "dict";
-    }
-    if (v instanceof Set<?>) {
-      return "set";
-    }
-    if (v instanceof PyFrozenSet) {
-      return "frozenset";
-    }
-    if (v instanceof PyByteArray) {
-      return "bytearray";
-    }
-    if (v instanceof PyObject o) {
-      return o.qualifiedName();
-    }
-    return v.getClass().getSimpleName();
+  // The decoder's own type names, so that both sides word their errors alike (the oracle checks the values).
+  private static String pythonType(Object v) {
+    return DecoderPass.pythonType(v);
   }
 
   private static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
-  }
-
-  static String latin1(byte[] b) {
-    return new String(b, StandardCharsets.ISO_8859_1);
   }
 }
