@@ -1664,17 +1664,8 @@ final class EncoderWriter {
 
     /** The memo index of k, or -1. */
     int get(Object k) {
-      Object[] ks = keys;
-      int mask = ks.length - 1;
-      for (int i = slot(k, mask); ; i = (i + 1) & mask) {
-        Object o = ks[i];
-        if (o == k) {
-          return indexes[i];
-        }
-        if (o == null) {
-          return -1;
-        }
-      }
+      int found = lookup(k);
+      return found >= 0 ? found : -1;
     }
 
     /** The memo index of k (0 or more) if present, else -1 - the free slot where k goes. */
