@@ -21,11 +21,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * A live Redis, scanned with {@code SCAN} (COUNT = batch size). For each batch, one pipelined round trip asks
- * {@code PTTL}, {@code STRLEN} and {@code GETRANGE 0 (budget / batch size - 1)} of every key, which reads most
- * cache values whole; {@code TYPE} follows only for keys that are not strings, and pipelined {@code GET}s only for
- * longer values (at most {@link SourceOptions#BATCH_VALUE_BUDGET} bytes per pipeline; longer values than
- * {@link SourceOptions#maxValueBytes()} are not fetched). Keys that vanish during the batch are skipped.
+ * A live Redis, scanned with {@code SCAN} (COUNT = batch size). For each batch, one {@code EVALSHA} of
+ * {@link #FETCH} asks PTTL, STRLEN (TYPE for non-strings) and the value of every key within the batch's budget;
+ * a server that refuses scripts gets one pipelined round trip of {@code PTTL}, {@code STRLEN} and
+ * {@code GETRANGE 0 (budget / batch size - 1)} instead, {@code TYPE} only for keys that are not strings. Longer
+ * values follow by pipelined {@code GET}s (at most the budget per pipeline; longer values than
+ * {@link SourceOptions#maxValueBytes()} are not fetched). The budget is {@link SourceOptions#BATCH_VALUE_BUDGET},
+ * halved for full scans, which fetch the next batch while delivering one (see {@link NodeScan#run}). Keys that
+ * vanish during the batch are skipped.
  *
  * <p>Cursor: {@code CURSOR} (a SCAN cursor, the next batch starts there) or {@code CURSOR+N} (the batch at
  * CURSOR, of which the first N keys were already delivered), or {@code done}. Resuming in the middle of a batch
@@ -216,11 +219,23 @@ final class RedisSource extends AbstractScanSource {
       }
     }
 
-    /** Scans to the end, or until a delivery says stop or {@link #stopped} is set. */
+    /**
+     * Scans to the end, or until a delivery says stop or {@link #stopped} is set.
+     *
+     * <p>Full scans keep the server busy while a batch is delivered: the SCAN of the next batch goes out with the
+     * current batch's EVALSHA, and the next batch's EVALSHA goes out before the current batch is delivered. Each
+     * EVALSHA then gets half of {@link SourceOptions#BATCH_VALUE_BUDGET}, so the two batches held at once stay
+     * within one budget. The cursor still moves only as keys are delivered; a fetched-ahead batch is simply read
+     * again on resume. Sampled scans fetch one batch at a time (they may read a batch twice).
+     */
     void run(EntryConsumer consumer) {
       RedisAsyncCommands<byte[], byte[]> async = connection.async();
       connection.setAutoFlushCommands(false); // one write per pipeline; this connection is this scan's alone
       ScanArgs args = ScanArgs.Builder.limit(options.batchSize());
+      boolean ahead = options.sample() == 0;
+      long budget = ahead ? SourceOptions.BATCH_VALUE_BUDGET / 2 : SourceOptions.BATCH_VALUE_BUDGET;
+      KeyScanCursor<byte[]> nextPage = null;
+      RedisFuture<List<Object>> nextFetch = null;
       while (!isDone() && !stopped && !owner.sampleReached()) {
         String from;
         int skip;
@@ -228,16 +243,46 @@ final class RedisSource extends AbstractScanSource {
           from = scanCursor;
           skip = position;
         }
-        RedisFuture<KeyScanCursor<byte[]>> scan = async.scan(ScanCursor.of(from), args);
-        connection.flushCommands();
-        KeyScanCursor<byte[]> page = await(scan, null);
+        KeyScanCursor<byte[]> page = nextPage;
+        RedisFuture<List<Object>> fetch = nextFetch;
+        nextPage = null;
+        nextFetch = null;
+        if (page == null) {
+          RedisFuture<KeyScanCursor<byte[]>> scan = async.scan(ScanCursor.of(from), args);
+          connection.flushCommands();
+          page = await(scan, null);
+        }
         List<byte[]> keys = page.getKeys();
         int end = keys.size();
         if (options.sample() > 0) {
           end = (int) Math.min(end, skip + Math.max(0, options.sample() - owner.count()));
         }
-        if (!deliverBatch(consumer, async, keys, Math.min(skip, end), end)) {
+        int start = Math.min(skip, end);
+        if (fetch == null && scripted && end > start) {
+          fetch = evalsha(async, keys, start, end - start, budget);
+        }
+        RedisFuture<KeyScanCursor<byte[]>> scanAhead =
+            ahead && !page.isFinished() ? async.scan(ScanCursor.of(page.getCursor()), args) : null;
+        connection.flushCommands();
+        List<Object> reply = fetch == null ? null : collect(async, fetch, keys, start, end - start, budget);
+        SourceException aheadFailed = null;
+        if (scanAhead != null) {
+          try {
+            nextPage = await(scanAhead, null);
+            if (scripted && !nextPage.getKeys().isEmpty()) {
+              nextFetch = evalsha(async, nextPage.getKeys(), 0, nextPage.getKeys().size(), budget);
+              connection.flushCommands();
+            }
+          } catch (SourceException e) {
+            aheadFailed = e; // this batch is read: deliver it first
+            nextPage = null;
+          }
+        }
+        if (!deliverBatch(consumer, async, keys, start, end, reply, budget)) {
           return;
+        }
+        if (aheadFailed != null) {
+          throw again(aheadFailed); // its message says how far the scan got: now, after this batch
         }
         if (end < keys.size()) {
           continue; // keys of the sample vanished before they were read: take more of this same batch
@@ -251,17 +296,17 @@ final class RedisSource extends AbstractScanSource {
     }
 
     private boolean deliverBatch(EntryConsumer consumer, RedisAsyncCommands<byte[], byte[]> async,
-        List<byte[]> keys, int from, int end) {
+        List<byte[]> keys, int from, int end, List<Object> reply, long budget) {
       int n = end - from;
       String[] type = new String[n];
       Long[] ttl = new Long[n];
       long[] length = new long[n];
       byte[][] value = new byte[n][];
-      if (!scripted || !fetchScripted(async, keys, from, n, type, ttl, length, value)) {
-        fetchPipelined(async, keys, from, n, type, ttl, length, value);
+      if (reply == null || !parseScripted(reply, n, type, ttl, length, value)) {
+        fetchPipelined(async, keys, from, n, type, ttl, length, value, budget);
       }
-      // Values longer than `inline`: pipelined GETs, at most BATCH_VALUE_BUDGET bytes a pipeline (a single
-      // over-budget value still goes alone), delivered in key order with the rest.
+      // Values longer than `inline`: pipelined GETs, at most `budget` bytes a pipeline (a single over-budget
+      // value still goes alone), delivered in key order with the rest.
       List<RedisFuture<byte[]>> gets = new ArrayList<>();
       int getsFrom = 0;
       for (int i = 0; i < n; i++) {
@@ -275,7 +320,7 @@ final class RedisSource extends AbstractScanSource {
             long bytes = 0;
             for (int j = i; j < n; j++) {
               boolean fetch = "string".equals(type[j]) && value[j] == null && length[j] <= options.maxValueBytes();
-              if (fetch && j > i && bytes + length[j] > SourceOptions.BATCH_VALUE_BUDGET) {
+              if (fetch && j > i && bytes + length[j] > budget) {
                 break;
               }
               gets.add(fetch ? async.get(keys.get(from + j)) : null);
@@ -308,25 +353,35 @@ final class RedisSource extends AbstractScanSource {
     }
 
     /**
-     * One EVALSHA of {@link #FETCH} for the batch: per key its PTTL, STRLEN (or TYPE for a non-string) and its
-     * value when it is within {@link SourceOptions#maxValueBytes()} and the batch's share of
-     * {@link SourceOptions#BATCH_VALUE_BUDGET}; the keys go as ARGV, so a cluster node checks no slots for them.
-     * False (and the plain pipeline from then on) when the server refuses scripts.
+     * Sends (does not flush) one EVALSHA of {@link #FETCH} for {@code n} keys from {@code from}: per key its PTTL,
+     * STRLEN (or TYPE for a non-string) and its value when it is within {@link SourceOptions#maxValueBytes()} and
+     * the batch's {@code budget}; the keys go as ARGV, so a cluster node checks no slots for them.
      */
-    private boolean fetchScripted(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys, int from, int n,
-        String[] type, Long[] ttl, long[] length, byte[][] value) {
+    private RedisFuture<List<Object>> evalsha(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys,
+        int from, int n, long budget) {
       byte[][] args = new byte[n + 2][];
       args[0] = Long.toString(options.maxValueBytes()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      args[1] = Long.toString(SourceOptions.BATCH_VALUE_BUDGET).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      args[1] = Long.toString(budget).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       for (int i = 0; i < n; i++) {
         args[i + 2] = keys.get(from + i);
       }
-      List<Object> reply = null;
-      for (int attempt = 0; attempt < 2 && reply == null; attempt++) {
-        RedisFuture<List<Object>> f = async.evalsha(FETCH_SHA, ScriptOutputType.MULTI, NO_KEYS, args);
-        connection.flushCommands();
+      return async.evalsha(FETCH_SHA, ScriptOutputType.MULTI, NO_KEYS, args);
+    }
+
+    /**
+     * The reply of an EVALSHA sent by {@link #evalsha}; on NOSCRIPT loads the script and asks once more. Null
+     * (and the plain pipeline from then on) when the server refuses scripts.
+     */
+    private List<Object> collect(RedisAsyncCommands<byte[], byte[]> async, RedisFuture<List<Object>> sent,
+        List<byte[]> keys, int from, int n, long budget) {
+      RedisFuture<List<Object>> f = sent;
+      for (int attempt = 0; attempt < 2; attempt++) {
         try {
-          reply = awaitOrRefused(f);
+          List<Object> reply = awaitOrRefused(f);
+          if (reply != null) {
+            return reply;
+          }
+          break;
         } catch (RedisCommandExecutionException e) {
           String m = String.valueOf(e.getMessage());
           if (attempt == 0 && m.startsWith("NOSCRIPT")) {
@@ -334,16 +389,24 @@ final class RedisSource extends AbstractScanSource {
             connection.flushCommands();
             try {
               awaitOrRefused(load);
+              f = evalsha(async, keys, from, n, budget);
+              connection.flushCommands();
               continue;
             } catch (RedisCommandExecutionException refused) {
-              // scripting off or not allowed: the plain pipeline below
+              // scripting off or not allowed: the plain pipeline
             }
           }
-          scripted = false;
-          return false;
+          break;
         }
       }
-      if (reply == null || reply.size() != 3 * n) {
+      scripted = false;
+      return null;
+    }
+
+    /** Reads a {@link #FETCH} reply; false (and the plain pipeline from then on) when it is not one. */
+    private boolean parseScripted(List<Object> reply, int n, String[] type, Long[] ttl, long[] length,
+        byte[][] value) {
+      if (reply.size() != 3 * n) {
         scripted = false;
         return false;
       }
@@ -371,8 +434,8 @@ final class RedisSource extends AbstractScanSource {
      * second one. For servers that refuse scripts.
      */
     private void fetchPipelined(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys, int from, int n,
-        String[] type, Long[] ttl, long[] length, byte[][] value) {
-      long inline = Math.max(1, Math.min(options.maxValueBytes(), SourceOptions.BATCH_VALUE_BUDGET / Math.max(1, n)));
+        String[] type, Long[] ttl, long[] length, byte[][] value, long budget) {
+      long inline = Math.max(1, Math.min(options.maxValueBytes(), budget / Math.max(1, n)));
       List<RedisFuture<Long>> ttls = new ArrayList<>(n);
       List<RedisFuture<Long>> lengths = new ArrayList<>(n);
       List<RedisFuture<byte[]>> heads = new ArrayList<>(n);
@@ -428,8 +491,7 @@ final class RedisSource extends AbstractScanSource {
           if (onServerError != null) {
             return onServerError;
           }
-          throw new SourceException("server-error", -1, address + " answered " + e.getCause().getMessage()
-              + " after " + owner.count() + " keys (cursor " + owner.cursor() + ")", e.getCause());
+          throw serverError(e.getCause());
         }
         throw lost(e.getCause());
       } catch (TimeoutException e) {
@@ -455,6 +517,20 @@ final class RedisSource extends AbstractScanSource {
         Thread.currentThread().interrupt();
         throw lost(e);
       }
+    }
+
+    SourceException serverError(Throwable cause) {
+      return new SourceException("server-error", -1, address + " answered " + cause.getMessage()
+          + " after " + owner.count() + " keys (cursor " + owner.cursor() + ")", cause);
+    }
+
+    /** A failure of {@link #await} made again, to say how far the scan got by now. */
+    private SourceException again(SourceException e) {
+      return switch (e.code()) {
+        case "connection-lost" -> lost(e.getCause());
+        case "server-error" -> serverError(e.getCause());
+        default -> e;
+      };
     }
 
     SourceException lost(Throwable cause) {
