@@ -493,17 +493,7 @@ final class EncoderWriter {
         System.arraycopy(b, 0, buf, len, n);
         len += n;
       } else {
-        boolean bypass = beginLarge(n);
-        reserve(5 + (bypass ? 0 : n));
-        buf[len++] = BINBYTES;
-        putIntLe(n);
-        if (bypass) {
-          setFraming(false);
-          reserve(n);
-        }
-        System.arraycopy(b, 0, buf, len, n);
-        len += n;
-        setFraming(proto >= 4);
+        putLargeBytes(BINBYTES, b, 4);
       }
       memoPut(identity);
       return;
@@ -973,18 +963,7 @@ final class EncoderWriter {
   private void saveByteArray(PyByteArray ba) {
     byte[] b = ba.toByteArray();
     if (proto >= 5) {
-      int n = b.length;
-      boolean bypass = beginLarge(n);
-      reserve(9 + (bypass ? 0 : n));
-      buf[len++] = BYTEARRAY8;
-      putLongLe(n);
-      if (bypass) {
-        setFraming(false);
-        reserve(n);
-      }
-      System.arraycopy(b, 0, buf, len, n);
-      len += n;
-      setFraming(true);
+      putLargeBytes(BYTEARRAY8, b, 8);
       memoPut(ba);
       return;
     }
@@ -1488,6 +1467,28 @@ final class EncoderWriter {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Writes an opcode, the length of b in lengthBytes (4 or 8, little-endian) and b itself; data of a frame's size
+   * or more goes outside any frame, as CPython writes it.
+   */
+  private void putLargeBytes(byte opcode, byte[] b, int lengthBytes) {
+    int n = b.length;
+    boolean bypass = beginLarge(n);
+    reserve(1 + lengthBytes + (bypass ? 0 : n));
+    buf[len++] = opcode;
+    if (lengthBytes == 4) {
+      putIntLe(n);
+    } else {
+      putLongLe(n);
+    }
+    if (bypass) {
+      reserve(n);
+    }
+    System.arraycopy(b, 0, buf, len, n);
+    len += n;
+    setFraming(proto >= 4);
   }
 
   /** Makes room for n bytes about to be written, opening a frame first when framing and none is open. */
