@@ -77,9 +77,9 @@ final class CanonicalWriter {
   private final boolean python;
   private final boolean ensureAscii;
   private final byte[] escapes;
-  private final Comparator<String> order;
-  private final byte[] itemSeparator;
-  private final byte[] keySeparator;
+  final Comparator<String> order;
+  final byte[] itemSeparator;
+  final byte[] keySeparator;
   private final int maxDepth;
   final ByteSink out;
   private final DoubleFormat doubles = new DoubleFormat();
@@ -172,8 +172,7 @@ final class CanonicalWriter {
 
   private Frame push(int kind, char bracket) {
     if (depth >= maxDepth) {
-      throw new JsonCanonicalException("too-deep", Finding.NO_OFFSET,
-          "value nests deeper than the limit of " + maxDepth + " containers (a cycle?)");
+      throw tooDeep(maxDepth);
     }
     if (depth == stack.length) {
       stack = java.util.Arrays.copyOf(stack, depth * 2);
@@ -385,7 +384,7 @@ final class CanonicalWriter {
     out.len = end;
   }
 
-  private void bigInteger(BigInteger v) {
+  void bigInteger(BigInteger v) {
     if (python) {
       if (v.bitLength() < 64) {
         integer(v.longValue());
@@ -467,13 +466,26 @@ final class CanonicalWriter {
           b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
           b[p++] = (byte) (0x80 | (cp & 0x3f));
         } else {
-          throw new JsonCanonicalException("lone-surrogate", Finding.NO_OFFSET,
-              String.format("string has a lone surrogate U+%04X at char %d, which UTF-8 cannot encode", (int) c, i));
+          throw loneSurrogate(c, i);
         }
       }
     }
     b[p++] = '"';
     out.len = p;
+  }
+
+  /**
+   * Kept out of {@link #string}: C1 inlines {@code String.format} into a caller, and a profiler then charges the
+   * samples of the hot character loop (which has no debug information of its own) to that cold formatting code.
+   */
+  private static JsonCanonicalException loneSurrogate(char c, int i) {
+    return new JsonCanonicalException("lone-surrogate", Finding.NO_OFFSET,
+        String.format("string has a lone surrogate U+%04X at char %d, which UTF-8 cannot encode", (int) c, i));
+  }
+
+  static JsonCanonicalException tooDeep(int maxDepth) {
+    return new JsonCanonicalException("too-deep", Finding.NO_OFFSET,
+        "value nests deeper than the limit of " + maxDepth + " containers (a cycle?)");
   }
 
   private static int hex4(byte[] b, int p, char c) {

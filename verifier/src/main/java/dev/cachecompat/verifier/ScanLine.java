@@ -55,7 +55,7 @@ final class ScanLine {
     } else {
       utf8(out, scratch);
       scratch.setLength(0);
-      JsonLines.writeValue(r.value(), out);
+      out.write(r.value(), 0, r.value().length);
     }
     tail(scratch, r);
     scratch.append('\n');
@@ -73,7 +73,7 @@ final class ScanLine {
     if (r.value() == null) {
       b.append("null");
     } else {
-      b.append(JsonLines.raw(r.value()).rawValue());
+      b.append(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
     }
     tail(b, r);
   }

@@ -172,8 +172,9 @@ final class ScanPipeline implements AutoCloseable {
     List<EntryClassifier.Result> results = new ArrayList<>(entries.size());
     ScanLine.Bytes out = lines ? new ScanLine.Bytes() : null;
     StringBuilder scratch = lines ? new StringBuilder(512) : null;
+    PickleViewWriter view = new PickleViewWriter();
     for (RawEntry e : entries) {
-      EntryClassifier.Result r = classifier.classify(e);
+      EntryClassifier.Result r = classifier.classify(e, view, lines);
       if (out != null) {
         ScanLine.write(out, scratch, r);
       }

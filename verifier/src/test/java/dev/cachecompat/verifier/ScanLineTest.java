@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.cachecompat.core.Finding;
 import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.core.Severity;
@@ -97,7 +98,7 @@ class ScanLineTest {
     ObjectNode value = JsonNodeFactory.instance.objectNode();
     value.put("k\u00e9y", 1.5).put("s", key).putArray("a").add(-7L).add(true).addNull();
     return new EntryClassifier.Result(key, ns, PythonVersion.parse("2.7"), userKey, flags, "pickle", false,
-        Verdict.UNSAFE, 4, PythonVersion.parse("3.4"), value, 12L, findings, true);
+        Verdict.UNSAFE, 4, PythonVersion.parse("3.4"), JsonLines.valueBytes(value), 12L, findings, true);
   }
 
   private static String randomString(Random random) {
@@ -150,7 +151,7 @@ class ScanLineTest {
     if (r.value() == null) {
       l.putNull("value");
     } else {
-      l.putRawValue("value", JsonLines.raw(r.value()));
+      l.putRawValue("value", new RawValue(new String(r.value(), StandardCharsets.UTF_8)));
     }
     if (r.ttlSeconds() == null) {
       l.putNull("ttl_s");
