@@ -77,7 +77,7 @@ final class CanonicalWriter {
   private final boolean python;
   private final boolean ensureAscii;
   private final byte[] escapes;
-  final Comparator<String> order;
+  private final Comparator<String> order;
   final byte[] itemSeparator;
   final byte[] keySeparator;
   private final int maxDepth;
@@ -413,6 +413,10 @@ final class CanonicalWriter {
 
   void string(String s) {
     int n = s.length();
+    if (n <= 24 && ensureAscii) {
+      shortAscii(s, n);
+      return;
+    }
     // Reserve room for the worst case (6 bytes a char) a chunk at a time, so a long string does not claim
     // six times its length from the output limit.
     // Chars are copied out a chunk at a time too: indexing a char[] is cheaper than String.charAt.
@@ -486,6 +490,35 @@ final class CanonicalWriter {
   static JsonCanonicalException tooDeep(int maxDepth) {
     return new JsonCanonicalException("too-deep", Finding.NO_OFFSET,
         "value nests deeper than the limit of " + maxDepth + " containers (a cycle?)");
+  }
+
+  /** A short string with ensure_ascii: charAt beats copying the chars out first. */
+  private void shortAscii(String s, int n) {
+    out.ensure(n * 6L + 8);
+    byte[] b = out.buf;
+    int p = out.len;
+    b[p++] = '"';
+    byte[] esc = escapes;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        byte e = esc[c];
+        if (e == 0) {
+          b[p++] = (byte) c;
+          continue;
+        }
+        b[p++] = '\\';
+        if (e != 'u') {
+          b[p++] = e;
+          continue;
+        }
+      } else {
+        b[p++] = '\\';
+      }
+      p = hex4(b, p, c);
+    }
+    b[p++] = '"';
+    out.len = p;
   }
 
   private static int hex4(byte[] b, int p, char c) {

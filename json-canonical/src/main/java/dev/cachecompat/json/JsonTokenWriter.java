@@ -24,6 +24,7 @@ public final class JsonTokenWriter {
   private final ByteSink out;
   private final CanonicalWriter w;
   private final int maxDepth;
+  private final boolean codePoints;
   private int depth;
 
   JsonTokenWriter(CanonicalJson cfg) {
@@ -31,6 +32,7 @@ public final class JsonTokenWriter {
     this.out = cfg.newSink(256);
     this.w = new CanonicalWriter(cfg, out);
     this.maxDepth = cfg.limits().maxDepth();
+    this.codePoints = cfg.style() == JsonStyle.PYTHON;
   }
 
   /** Writes {@code null}. */
@@ -122,7 +124,7 @@ public final class JsonTokenWriter {
    * @return negative, zero or positive as {@code a} sorts before, with or after {@code b}
    */
   public int compareKeys(String a, String b) {
-    return w.order.compare(a, b);
+    return codePoints ? KeyOrder.compareCodePoints(a, b) : a.compareTo(b);
   }
 
   /**

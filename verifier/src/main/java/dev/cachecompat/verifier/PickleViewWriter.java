@@ -78,8 +78,10 @@ final class PickleViewWriter {
       first = null;
       second = null;
       if (kind == MEMBERS) {
-        Arrays.fill(vals, 0, n, null);
-        Arrays.fill(keys, 0, n, null);
+        for (int k = 0; k < n; k++) {
+          keys[k] = null;
+          vals[k] = null;
+        }
       }
     }
   }
@@ -206,7 +208,9 @@ final class PickleViewWriter {
       while (depth > 0) {
         stack[--depth].clear();
       }
-      deepPath.clear();
+      if (!deepPath.isEmpty()) {
+        deepPath.clear();
+      }
     }
   }
 
@@ -331,7 +335,8 @@ final class PickleViewWriter {
     } else if (v instanceof PyDecimal d) {
       tagged("$decimal", d.text());
     } else if (v instanceof LocalDateTime dt) {
-      tagged("$datetime", isoDate(dt.toLocalDate()) + "T" + isoTime(dt.toLocalTime()));
+      StringBuilder b = new StringBuilder(26);
+      tagged("$datetime", time(date(b, dt.toLocalDate()).append('T'), dt.toLocalTime()).toString());
     } else if (v instanceof OffsetDateTime dt) {
       tagged("$datetime", isoDate(dt.toLocalDate()) + "T" + isoTime(dt.toLocalTime()) + isoOffset(dt.getOffset()));
     } else if (v instanceof OffsetTime t) {
@@ -411,26 +416,10 @@ final class PickleViewWriter {
     push(ITERATOR, identity, tagged).iterator = items;
   }
 
+  /** A dict: an object when every key is a string not starting with '$', else {"$dict": [[key, value], ...]}. */
   private void dict(Map<?, ?> map) {
-    boolean plain = true;
-    for (Object k : map.keySet()) {
-      if (!(k instanceof String s) || s.startsWith("$")) {
-        plain = false;
-        break;
-      }
-    }
-    if (!plain) {
-      tag("$dict");
-      if (emit) {
-        out.beginArray();
-      }
-      push(PAIRS, map, true).iterator = map.entrySet().iterator();
-      return;
-    }
-    if (emit) {
-      out.beginObject();
-    }
-    Frame f = push(MEMBERS, map, false);
+    // One pass: the members go into the arrays of the frame about to be pushed, until a key needs pairs.
+    Frame f = frame();
     int n = map.size();
     if (f.keys.length < n) {
       f.keys = new String[n];
@@ -439,69 +428,67 @@ final class PickleViewWriter {
     String[] keys = f.keys;
     Object[] vals = f.vals;
     int i = 0;
-    boolean high = false;
     for (Map.Entry<?, ?> e : map.entrySet()) {
-      String k = (String) e.getKey();
+      if (!(e.getKey() instanceof String k) || (!k.isEmpty() && k.charAt(0) == '$') || i == n) {
+        for (int q = 0; q < i; q++) {
+          keys[q] = null;
+          vals[q] = null;
+        }
+        tag("$dict");
+        if (emit) {
+          out.beginArray();
+        }
+        push(PAIRS, map, true).iterator = map.entrySet().iterator();
+        return;
+      }
       keys[i] = k;
       vals[i++] = e.getValue();
-      if (emit && !high) {
-        high = hasSurrogate(k);
-      }
     }
-    f.n = i;
     if (emit) {
-      sort(keys, vals, i, high, map);
+      out.beginObject();
+      sort(keys, vals, i, map);
     }
-  }
-
-  private static boolean hasSurrogate(String k) {
-    for (int q = 0; q < k.length(); q++) {
-      if (k.charAt(q) >= Character.MIN_SURROGATE) {
-        return true;
-      }
-    }
-    return false;
+    push(MEMBERS, map, false).n = i;
   }
 
   /**
-   * Sorts the members by key as Python does: by code points, which is String order unless a key has a
-   * surrogate. Keys are distinct, so any correct sort gives the one order; already sorted keys cost n - 1
-   * comparisons.
+   * Sorts the members by key as Python does, by code points ({@link JsonTokenWriter#compareKeys}, which decodes
+   * code points only where two keys first differ at a surrogate). Keys are distinct, so any correct sort gives
+   * the one order: insertion sort for a few, else {@link Arrays#sort} with the values looked up again.
    */
-  private void sort(String[] keys, Object[] vals, int n, boolean codePoints, Map<?, ?> map) {
-    boolean sorted = true;
-    for (int i = 1; i < n && sorted; i++) {
-      sorted = compare(keys[i - 1], keys[i], codePoints) < 0;
-    }
-    if (sorted) {
-      return;
-    }
+  private void sort(String[] keys, Object[] vals, int n, Map<?, ?> map) {
     if (n > SORT_THRESHOLD) {
-      Arrays.sort(keys, 0, n, codePoints ? out::compareKeys : String::compareTo);
-      for (int i = 0; i < n; i++) {
-        vals[i] = map.get(keys[i]);
+      boolean sorted = true;
+      for (int i = 1; i < n && sorted; i++) {
+        sorted = out.compareKeys(keys[i - 1], keys[i]) < 0;
+      }
+      if (!sorted) {
+        Arrays.sort(keys, 0, n, out::compareKeys);
+        for (int i = 0; i < n; i++) {
+          vals[i] = map.get(keys[i]);
+        }
       }
       return;
     }
     for (int i = 1; i < n; i++) {
       String k = keys[i];
+      if (out.compareKeys(keys[i - 1], k) < 0) {
+        continue;
+      }
       Object v = vals[i];
       int j = i - 1;
-      while (j >= 0 && compare(keys[j], k, codePoints) > 0) {
+      do {
         keys[j + 1] = keys[j];
         vals[j + 1] = vals[j];
         j--;
-      }
+      } while (j >= 0 && out.compareKeys(keys[j], k) > 0);
       keys[j + 1] = k;
       vals[j + 1] = v;
     }
   }
 
-  private int compare(String a, String b, boolean codePoints) {
-    return codePoints ? out.compareKeys(a, b) : a.compareTo(b);
-  }
-
-  private Frame push(int kind, Object identity, boolean tagged) {
+  /** The frame {@link #push} returns next, to fill beforehand. */
+  private Frame frame() {
     if (depth == stack.length) {
       stack = Arrays.copyOf(stack, depth * 2);
     }
@@ -510,6 +497,11 @@ final class PickleViewWriter {
       f = new Frame();
       stack[depth] = f;
     }
+    return f;
+  }
+
+  private Frame push(int kind, Object identity, boolean tagged) {
+    Frame f = frame();
     if (depth >= LINEAR && identity != null) {
       deepPath.put(identity, depth);
     }
@@ -569,9 +561,13 @@ final class PickleViewWriter {
 
   private static String isoDate(LocalDate d) {
     StringBuilder b = new StringBuilder(10);
+    return date(b, d).toString();
+  }
+
+  private static StringBuilder date(StringBuilder b, LocalDate d) {
     pad(b, d.getYear(), 4).append('-');
     pad(b, d.getMonthValue(), 2).append('-');
-    return pad(b, d.getDayOfMonth(), 2).toString();
+    return pad(b, d.getDayOfMonth(), 2);
   }
 
   /** Python's utcoffset format: +HH:MM, with :SS when there are seconds. */
@@ -588,7 +584,10 @@ final class PickleViewWriter {
   }
 
   private static String isoTime(LocalTime t) {
-    StringBuilder b = new StringBuilder(15);
+    return time(new StringBuilder(15), t).toString();
+  }
+
+  private static StringBuilder time(StringBuilder b, LocalTime t) {
     pad(b, t.getHour(), 2).append(':');
     pad(b, t.getMinute(), 2).append(':');
     pad(b, t.getSecond(), 2);
@@ -596,10 +595,14 @@ final class PickleViewWriter {
     if (micros != 0) {
       pad(b.append('.'), micros, 6);
     }
-    return b.toString();
+    return b;
   }
 
+  /** Appends {@code value} (not negative) zero-padded to {@code width} digits, as %0Nd does. */
   private static StringBuilder pad(StringBuilder b, int value, int width) {
+    if (value < 100 && width == 2) {
+      return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+    }
     String digits = Integer.toString(value);
     for (int i = digits.length(); i < width; i++) {
       b.append('0');

@@ -26,16 +26,10 @@ class ScanLineTest {
     return MAPPER.writeValueAsString(jacksonLine(r));
   }
 
-  static String direct(EntryClassifier.Result r) {
-    StringBuilder b = new StringBuilder();
-    ScanLine.append(b, r);
-    return b.toString();
-  }
-
   /** The bytes the scan writes: what printing Jackson's line with a UTF-8 PrintStream wrote before. */
   static void assertSameBytes(EntryClassifier.Result r, String context) throws Exception {
     ScanLine.Bytes out = new ScanLine.Bytes();
-    ScanLine.write(out, new StringBuilder(), r);
+    ScanLine.write(out, r);
     assertEquals(HexFormat.of().formatHex((jackson(r) + "\n").getBytes(StandardCharsets.UTF_8)),
         HexFormat.of().formatHex(out.toByteArray()), context);
   }
@@ -55,7 +49,6 @@ class ScanLineTest {
     assertTrue(results.stream().anyMatch(r -> !r.findings().isEmpty()), "some entry has findings");
     assertTrue(results.stream().anyMatch(r -> r.flags() != null), "some entry has flags");
     for (EntryClassifier.Result r : results) {
-      assertEquals(jackson(r), direct(r));
       assertSameBytes(r, r.key());
     }
   }
@@ -70,7 +63,6 @@ class ScanLineTest {
     String s = all.toString();
     EntryClassifier.Result r = result(s, new NamespaceResolver.Ns(s, null), null, -1,
         List.of(new Finding("c" + s, Severity.ERROR, 17, s), new Finding("x", Severity.INFO, Finding.NO_OFFSET, "")));
-    assertEquals(jackson(r), direct(r));
     assertSameBytes(r, "all characters");
   }
 
@@ -88,7 +80,6 @@ class ScanLineTest {
       }
       EntryClassifier.Result r = result(key, ns, random.nextBoolean() ? null : randomString(random),
           random.nextBoolean() ? null : random.nextInt(), findings);
-      assertEquals(jackson(r), direct(r), "case " + i);
       assertSameBytes(r, "case " + i);
     }
   }
