@@ -209,12 +209,26 @@ public final class CanonicalJson {
     out.write(sink.buf, 0, sink.len);
   }
 
+  /**
+   * A writer of single tokens in this style, for code that walks its own object graph and must write what
+   * {@link #writeBytes(Object)} writes for the equivalent tree.
+   *
+   * @return a new writer; not thread-safe
+   */
+  public JsonTokenWriter tokenWriter() {
+    return new JsonTokenWriter(this);
+  }
+
   private ByteSink writeSink(Object value, int capacity) {
-    // Canonical text of a within-limit input is at most 6 times longer (\\uXXXX); the cap stops shared or
-    // repeated Java values from expanding without bound.
-    ByteSink sink = new ByteSink(capacity, limits.maxPayloadBytes() * 8 + 4096);
+    ByteSink sink = newSink(capacity);
     new CanonicalWriter(this, sink).write(value);
     return sink;
+  }
+
+  ByteSink newSink(int capacity) {
+    // Canonical text of a within-limit input is at most 6 times longer (\\uXXXX); the cap stops shared or
+    // repeated Java values from expanding without bound.
+    return new ByteSink(capacity, limits.maxPayloadBytes() * 8 + 4096);
   }
 
   /**

@@ -78,8 +78,8 @@ final class CanonicalWriter {
   private final boolean ensureAscii;
   private final byte[] escapes;
   private final Comparator<String> order;
-  private final byte[] itemSeparator;
-  private final byte[] keySeparator;
+  final byte[] itemSeparator;
+  final byte[] keySeparator;
   private final int maxDepth;
   final ByteSink out;
   private final DoubleFormat doubles = new DoubleFormat();
@@ -172,8 +172,7 @@ final class CanonicalWriter {
 
   private Frame push(int kind, char bracket) {
     if (depth >= maxDepth) {
-      throw new JsonCanonicalException("too-deep", Finding.NO_OFFSET,
-          "value nests deeper than the limit of " + maxDepth + " containers (a cycle?)");
+      throw tooDeep(maxDepth);
     }
     if (depth == stack.length) {
       stack = java.util.Arrays.copyOf(stack, depth * 2);
@@ -385,7 +384,7 @@ final class CanonicalWriter {
     out.len = end;
   }
 
-  private void bigInteger(BigInteger v) {
+  void bigInteger(BigInteger v) {
     if (python) {
       if (v.bitLength() < 64) {
         integer(v.longValue());
@@ -414,6 +413,10 @@ final class CanonicalWriter {
 
   void string(String s) {
     int n = s.length();
+    if (n <= 24 && ensureAscii) {
+      shortAscii(s, n);
+      return;
+    }
     // Reserve room for the worst case (6 bytes a char) a chunk at a time, so a long string does not claim
     // six times its length from the output limit.
     // Chars are copied out a chunk at a time too: indexing a char[] is cheaper than String.charAt.
@@ -467,10 +470,52 @@ final class CanonicalWriter {
           b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
           b[p++] = (byte) (0x80 | (cp & 0x3f));
         } else {
-          throw new JsonCanonicalException("lone-surrogate", Finding.NO_OFFSET,
-              String.format("string has a lone surrogate U+%04X at char %d, which UTF-8 cannot encode", (int) c, i));
+          throw loneSurrogate(c, i);
         }
       }
+    }
+    b[p++] = '"';
+    out.len = p;
+  }
+
+  /**
+   * Kept out of {@link #string}: C1 inlines {@code String.format} into a caller, and a profiler then charges the
+   * samples of the hot character loop (which has no debug information of its own) to that cold formatting code.
+   */
+  private static JsonCanonicalException loneSurrogate(char c, int i) {
+    return new JsonCanonicalException("lone-surrogate", Finding.NO_OFFSET,
+        String.format("string has a lone surrogate U+%04X at char %d, which UTF-8 cannot encode", (int) c, i));
+  }
+
+  static JsonCanonicalException tooDeep(int maxDepth) {
+    return new JsonCanonicalException("too-deep", Finding.NO_OFFSET,
+        "value nests deeper than the limit of " + maxDepth + " containers (a cycle?)");
+  }
+
+  /** A short string with ensure_ascii: charAt beats copying the chars out first. */
+  private void shortAscii(String s, int n) {
+    out.ensure(n * 6L + 8);
+    byte[] b = out.buf;
+    int p = out.len;
+    b[p++] = '"';
+    byte[] esc = escapes;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        byte e = esc[c];
+        if (e == 0) {
+          b[p++] = (byte) c;
+          continue;
+        }
+        b[p++] = '\\';
+        if (e != 'u') {
+          b[p++] = e;
+          continue;
+        }
+      } else {
+        b[p++] = '\\';
+      }
+      p = hex4(b, p, c);
     }
     b[p++] = '"';
     out.len = p;

@@ -13,7 +13,6 @@ import dev.cachecompat.json.CheckResult;
 import dev.cachecompat.json.JsonCanonicalException;
 import dev.cachecompat.pickle.PickleDecoder;
 import dev.cachecompat.pickle.PickleException;
-import dev.cachecompat.pickle.PickleJsonView;
 import dev.cachecompat.pickle.PickleReport;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -50,9 +49,12 @@ final class EntryClassifier {
     this.resolver = resolver;
   }
 
-  /** What the scan says of one key. */
+  /**
+   * What the scan says of one key; {@code value} is the value's JSON in Python's compact sorted form, UTF-8
+   * (null when there is none, or when it was not asked for).
+   */
   record Result(String key, NamespaceResolver.Ns namespace, PythonVersion readers, String userKey, Integer flags,
-      String format, boolean ok, Verdict verdict, Integer protocol, PythonVersion minPython, JsonNode value,
+      String format, boolean ok, Verdict verdict, Integer protocol, PythonVersion minPython, byte[] value,
       Long ttlSeconds, List<Finding> findings, boolean unreadable) {
     /** This result without its value, to keep for the summary once its line is written. */
     Result withoutValue() {
@@ -61,11 +63,23 @@ final class EntryClassifier {
     }
   }
 
+  /** Classifies {@code e}, with its value's JSON. */
   Result classify(RawEntry e) {
+    return classify(e, new PickleViewWriter(), true);
+  }
+
+  /**
+   * Classifies {@code e}.
+   *
+   * @param view writes pickles' values (this thread's own)
+   * @param render whether the result holds the value's JSON; without it a pickle's view is only checked for its
+   *     node budget, which can fail the key
+   */
+  Result classify(RawEntry e, PickleViewWriter view, boolean render) {
     String key = e.displayKey();
     NamespaceResolver.Resolved where = resolver.resolve(key);
     PythonVersion readers = resolver.readers(where.namespace());
-    Builder r = new Builder(key, where, readers, e);
+    Builder r = new Builder(key, where, readers, e, render);
     if (e.redisType() != null && !e.redisType().equals("string")) {
       r.format = "other";
       r.finding("redis-type", Severity.INFO, "a Redis " + e.redisType() + ", not a string value: not inspected");
@@ -96,7 +110,7 @@ final class EntryClassifier {
     r.format = format;
     switch (format) {
       case "pickle":
-        pickle(r, data);
+        pickle(r, data, view);
         break;
       case "int":
         integer(r, data);
@@ -184,7 +198,7 @@ final class EntryClassifier {
     return true;
   }
 
-  private void pickle(Builder r, byte[] data) {
+  private void pickle(Builder r, byte[] data, PickleViewWriter view) {
     PickleDecoder.Decoded decoded;
     PickleReport report;
     try {
@@ -211,7 +225,11 @@ final class EntryClassifier {
       return;
     }
     try {
-      r.value = PickleJsonView.toJson(decoded.value());
+      if (r.render) {
+        r.rendered = view.render(decoded.value());
+      } else {
+        view.check(decoded.value());
+      }
     } catch (PickleException ex) {
       r.fail(ex.verdict(), ex.code(), ex.getMessage());
       return;
@@ -326,20 +344,25 @@ final class EntryClassifier {
     final NamespaceResolver.Resolved where;
     final PythonVersion readers;
     final RawEntry entry;
-    final List<Finding> findings = new ArrayList<>();
+    final boolean render;
+    final List<Finding> findings = new ArrayList<>(4);
     String format = "other";
     boolean ok = true;
     Verdict verdict = Verdict.VALID;
     Integer protocol;
     PythonVersion minPython;
+    /** The value as a tree (formats other than pickle), rendered by {@link #build}. */
     JsonNode value;
+    /** The value's JSON, when rendered already (pickles). */
+    byte[] rendered;
     boolean unreadable;
 
-    Builder(String key, NamespaceResolver.Resolved where, PythonVersion readers, RawEntry entry) {
+    Builder(String key, NamespaceResolver.Resolved where, PythonVersion readers, RawEntry entry, boolean render) {
       this.key = key;
       this.where = where;
       this.readers = readers;
       this.entry = entry;
+      this.render = render;
     }
 
     void finding(String code, Severity severity, String message) {
@@ -353,8 +376,12 @@ final class EntryClassifier {
     }
 
     Result build() {
+      byte[] json = null;
+      if (render) {
+        json = rendered != null ? rendered : value != null ? JsonLines.valueBytes(value) : null;
+      }
       return new Result(key, where.namespace(), readers, where.userKey(), entry.flags(), format, ok, verdict, protocol,
-          minPython, value, entry.ttlSeconds(), List.copyOf(findings), unreadable);
+          minPython, json, entry.ttlSeconds(), findings.isEmpty() ? List.of() : List.copyOf(findings), unreadable);
     }
   }
 }

@@ -16,7 +16,7 @@ final class JsonLines {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** Values are written as Python's json.dumps(sort_keys=True, separators=(',', ':')) would write them. */
-  private static final CanonicalJson VALUES = CanonicalJson.python().toBuilder().compact(true).build();
+  static final CanonicalJson VALUES = CanonicalJson.python().toBuilder().compact(true).build();
 
   private JsonLines() {}
 
@@ -60,13 +60,9 @@ final class JsonLines {
     return new RawValue(VALUES.writeString(value));
   }
 
-  /** Writes a JSON value in Python's form, as {@link #raw} renders it, as UTF-8 to {@code out}. */
-  static void writeValue(JsonNode value, java.io.OutputStream out) {
-    try {
-      VALUES.write(value, out);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  /** A JSON value in Python's form, as {@link #raw} renders it, as UTF-8. */
+  static byte[] valueBytes(JsonNode value) {
+    return VALUES.writeBytes(value);
   }
 
   static ArrayNode strings(List<String> values) {

@@ -41,156 +41,164 @@ final class ScanLine {
     byte[] toByteArray() {
       return java.util.Arrays.copyOf(buf, len);
     }
+
+    /** Appends ASCII text that needs no escaping. */
+    void ascii(String s) {
+      int n = s.length();
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[len++] = (byte) s.charAt(i);
+      }
+    }
+
+    void number(long v) {
+      if (v >= 0 && v < 10) {
+        write((int) ('0' + v));
+      } else {
+        ascii(Long.toString(v));
+      }
+    }
+
+    /**
+     * Appends a JSON string as Jackson writes it by default (quote, backslash, {@code \b \t \n \f \r}, other
+     * control characters as a {@code u00XX} escape, everything else as is), or {@code null}, as UTF-8 the way
+     * {@code String.getBytes(UTF_8)} encodes it: a lone surrogate as {@code ?}.
+     */
+    void string(String s) {
+      if (s == null) {
+        ascii("null");
+        return;
+      }
+      int n = s.length();
+      ensure(n * 6 + 2);
+      byte[] b = buf;
+      int p = len;
+      b[p++] = '"';
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          if (c >= 0x20 && c != '"' && c != '\\') {
+            b[p++] = (byte) c;
+            continue;
+          }
+          b[p++] = '\\';
+          switch (c) {
+            case '"' -> b[p++] = '"';
+            case '\\' -> b[p++] = '\\';
+            case '\b' -> b[p++] = 'b';
+            case '\t' -> b[p++] = 't';
+            case '\n' -> b[p++] = 'n';
+            case '\f' -> b[p++] = 'f';
+            case '\r' -> b[p++] = 'r';
+            default -> {
+              b[p++] = 'u';
+              b[p++] = '0';
+              b[p++] = '0';
+              b[p++] = (byte) HEX[c >> 4];
+              b[p++] = (byte) HEX[c & 15];
+            }
+          }
+        } else if (c < 0x800) {
+          b[p++] = (byte) (0xc0 | (c >> 6));
+          b[p++] = (byte) (0x80 | (c & 0x3f));
+        } else if (!Character.isSurrogate(c)) {
+          b[p++] = (byte) (0xe0 | (c >> 12));
+          b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+          b[p++] = (byte) (0x80 | (c & 0x3f));
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          b[p++] = (byte) (0xf0 | (cp >> 18));
+          b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+          b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+          b[p++] = (byte) (0x80 | (cp & 0x3f));
+        } else {
+          b[p++] = '?';
+        }
+      }
+      b[p++] = '"';
+      len = p;
+    }
   }
 
   /**
    * Writes the line of {@code r} and a newline to {@code out} as UTF-8 (a lone surrogate as {@code ?}, as Java's
-   * encoder writes it), using {@code scratch} for the text around the value.
+   * encoder writes it).
    */
-  static void write(Bytes out, StringBuilder scratch, EntryClassifier.Result r) {
-    scratch.setLength(0);
-    head(scratch, r);
-    if (r.value() == null) {
-      scratch.append("null");
-    } else {
-      utf8(out, scratch);
-      scratch.setLength(0);
-      JsonLines.writeValue(r.value(), out);
-    }
-    tail(scratch, r);
-    scratch.append('\n');
-    utf8(out, scratch);
-  }
-
-  private static void utf8(Bytes out, StringBuilder text) {
-    byte[] b = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    out.write(b, 0, b.length);
-  }
-
-  /** Appends the line of {@code r}, without the newline. */
-  static void append(StringBuilder b, EntryClassifier.Result r) {
-    head(b, r);
-    if (r.value() == null) {
-      b.append("null");
-    } else {
-      b.append(JsonLines.raw(r.value()).rawValue());
-    }
-    tail(b, r);
-  }
-
-  /** The line up to {@code "value":}. */
-  private static void head(StringBuilder b, EntryClassifier.Result r) {
-    b.append("{\"key\":");
-    string(b, r.key());
-    b.append(",\"namespace\":");
+  static void write(Bytes out, EntryClassifier.Result r) {
+    out.ascii("{\"key\":");
+    out.string(r.key());
+    out.ascii(",\"namespace\":");
     if (r.namespace() == null) {
-      b.append("null");
+      out.ascii("null");
     } else {
-      b.append("{\"prefix\":");
-      string(b, r.namespace().prefix());
-      b.append(",\"version\":");
+      out.ascii("{\"prefix\":");
+      out.string(r.namespace().prefix());
+      out.ascii(",\"version\":");
       if (r.namespace().version() == null) {
-        b.append("null");
+        out.ascii("null");
       } else {
-        b.append(r.namespace().version().intValue());
+        out.number(r.namespace().version().intValue());
       }
-      b.append('}');
+      out.write('}');
     }
-    b.append(",\"user_key\":");
-    string(b, r.userKey());
-    b.append(",\"flags\":");
+    out.ascii(",\"user_key\":");
+    out.string(r.userKey());
+    out.ascii(",\"flags\":");
     if (r.flags() == null) {
-      b.append("null");
+      out.ascii("null");
     } else {
-      b.append(Integer.toUnsignedLong(r.flags()));
+      out.number(Integer.toUnsignedLong(r.flags()));
     }
-    b.append(",\"format\":");
-    string(b, r.format());
-    b.append(",\"ok\":").append(r.ok());
-    b.append(",\"verdict\":");
-    string(b, r.verdict().label());
-    b.append(",\"protocol\":");
+    out.ascii(",\"format\":");
+    out.string(r.format());
+    out.ascii(r.ok() ? ",\"ok\":true,\"verdict\":" : ",\"ok\":false,\"verdict\":");
+    out.string(r.verdict().label());
+    out.ascii(",\"protocol\":");
     if (r.protocol() == null) {
-      b.append("null");
+      out.ascii("null");
     } else {
-      b.append(r.protocol().intValue());
+      out.number(r.protocol().intValue());
     }
-    b.append(",\"min_python\":");
-    string(b, r.minPython() == null ? null : r.minPython().toString());
-    b.append(",\"value\":");
-  }
-
-  /** The line after the value. */
-  private static void tail(StringBuilder b, EntryClassifier.Result r) {
-    b.append(",\"ttl_s\":");
+    out.ascii(",\"min_python\":");
+    if (r.minPython() == null) {
+      out.ascii("null");
+    } else { // PythonVersion.toString() without making the string
+      out.write('"');
+      out.number(r.minPython().major());
+      out.write('.');
+      out.number(r.minPython().minor());
+      out.write('"');
+    }
+    out.ascii(",\"value\":");
+    if (r.value() == null) {
+      out.ascii("null");
+    } else {
+      out.write(r.value(), 0, r.value().length);
+    }
+    out.ascii(",\"ttl_s\":");
     if (r.ttlSeconds() == null) {
-      b.append("null");
+      out.ascii("null");
     } else {
-      b.append(r.ttlSeconds().longValue());
+      out.number(r.ttlSeconds().longValue());
     }
-    b.append(",\"findings\":[");
+    out.ascii(",\"findings\":[");
     List<Finding> findings = r.findings();
     for (int i = 0; i < findings.size(); i++) {
       Finding f = findings.get(i);
-      b.append(i == 0 ? "{\"code\":" : ",{\"code\":");
-      string(b, f.code());
-      b.append(",\"severity\":");
-      string(b, f.severity().label());
-      b.append(",\"offset\":");
+      out.ascii(i == 0 ? "{\"code\":" : ",{\"code\":");
+      out.string(f.code());
+      out.ascii(",\"severity\":");
+      out.string(f.severity().label());
+      out.ascii(",\"offset\":");
       if (f.offset() >= 0) {
-        b.append(f.offset());
+        out.number(f.offset());
       } else {
-        b.append("null");
+        out.ascii("null");
       }
-      b.append(",\"message\":");
-      string(b, f.message());
-      b.append('}');
+      out.ascii(",\"message\":");
+      out.string(f.message());
+      out.write('}');
     }
-    b.append("]}");
-  }
-
-  /** A JSON string as Jackson writes it by default, or {@code null}. */
-  static void string(StringBuilder b, String s) {
-    if (s == null) {
-      b.append("null");
-      return;
-    }
-    b.append('"');
-    int start = 0;
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x20 && c != '"' && c != '\\') {
-        continue;
-      }
-      b.append(s, start, i);
-      start = i + 1;
-      switch (c) {
-        case '"':
-          b.append("\\\"");
-          break;
-        case '\\':
-          b.append("\\\\");
-          break;
-        case '\b':
-          b.append("\\b");
-          break;
-        case '\t':
-          b.append("\\t");
-          break;
-        case '\n':
-          b.append("\\n");
-          break;
-        case '\f':
-          b.append("\\f");
-          break;
-        case '\r':
-          b.append("\\r");
-          break;
-        default:
-          b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
-      }
-    }
-    b.append(s, start, n).append('"');
+    out.ascii("]}\n");
   }
 }

@@ -171,11 +171,11 @@ final class ScanPipeline implements AutoCloseable {
   private Done classify(List<RawEntry> entries) {
     List<EntryClassifier.Result> results = new ArrayList<>(entries.size());
     ScanLine.Bytes out = lines ? new ScanLine.Bytes() : null;
-    StringBuilder scratch = lines ? new StringBuilder(512) : null;
+    PickleViewWriter view = new PickleViewWriter();
     for (RawEntry e : entries) {
-      EntryClassifier.Result r = classifier.classify(e);
+      EntryClassifier.Result r = classifier.classify(e, view, lines);
       if (out != null) {
-        ScanLine.write(out, scratch, r);
+        ScanLine.write(out, r);
       }
       results.add(r.value() == null ? r : r.withoutValue());
     }

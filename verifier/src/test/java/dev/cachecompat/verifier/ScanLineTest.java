@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.cachecompat.core.Finding;
 import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.core.Severity;
@@ -25,16 +26,10 @@ class ScanLineTest {
     return MAPPER.writeValueAsString(jacksonLine(r));
   }
 
-  static String direct(EntryClassifier.Result r) {
-    StringBuilder b = new StringBuilder();
-    ScanLine.append(b, r);
-    return b.toString();
-  }
-
   /** The bytes the scan writes: what printing Jackson's line with a UTF-8 PrintStream wrote before. */
   static void assertSameBytes(EntryClassifier.Result r, String context) throws Exception {
     ScanLine.Bytes out = new ScanLine.Bytes();
-    ScanLine.write(out, new StringBuilder(), r);
+    ScanLine.write(out, r);
     assertEquals(HexFormat.of().formatHex((jackson(r) + "\n").getBytes(StandardCharsets.UTF_8)),
         HexFormat.of().formatHex(out.toByteArray()), context);
   }
@@ -54,7 +49,6 @@ class ScanLineTest {
     assertTrue(results.stream().anyMatch(r -> !r.findings().isEmpty()), "some entry has findings");
     assertTrue(results.stream().anyMatch(r -> r.flags() != null), "some entry has flags");
     for (EntryClassifier.Result r : results) {
-      assertEquals(jackson(r), direct(r));
       assertSameBytes(r, r.key());
     }
   }
@@ -69,7 +63,6 @@ class ScanLineTest {
     String s = all.toString();
     EntryClassifier.Result r = result(s, new NamespaceResolver.Ns(s, null), null, -1,
         List.of(new Finding("c" + s, Severity.ERROR, 17, s), new Finding("x", Severity.INFO, Finding.NO_OFFSET, "")));
-    assertEquals(jackson(r), direct(r));
     assertSameBytes(r, "all characters");
   }
 
@@ -87,7 +80,6 @@ class ScanLineTest {
       }
       EntryClassifier.Result r = result(key, ns, random.nextBoolean() ? null : randomString(random),
           random.nextBoolean() ? null : random.nextInt(), findings);
-      assertEquals(jackson(r), direct(r), "case " + i);
       assertSameBytes(r, "case " + i);
     }
   }
@@ -97,7 +89,7 @@ class ScanLineTest {
     ObjectNode value = JsonNodeFactory.instance.objectNode();
     value.put("k\u00e9y", 1.5).put("s", key).putArray("a").add(-7L).add(true).addNull();
     return new EntryClassifier.Result(key, ns, PythonVersion.parse("2.7"), userKey, flags, "pickle", false,
-        Verdict.UNSAFE, 4, PythonVersion.parse("3.4"), value, 12L, findings, true);
+        Verdict.UNSAFE, 4, PythonVersion.parse("3.4"), JsonLines.valueBytes(value), 12L, findings, true);
   }
 
   private static String randomString(Random random) {
@@ -150,7 +142,7 @@ class ScanLineTest {
     if (r.value() == null) {
       l.putNull("value");
     } else {
-      l.putRawValue("value", JsonLines.raw(r.value()));
+      l.putRawValue("value", new RawValue(new String(r.value(), StandardCharsets.UTF_8)));
     }
     if (r.ttlSeconds() == null) {
       l.putNull("ttl_s");

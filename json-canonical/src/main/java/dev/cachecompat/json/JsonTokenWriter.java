@@ -1,0 +1,182 @@
+package dev.cachecompat.json;
+
+import dev.cachecompat.core.Checks;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+
+/**
+ * Writes JSON one token at a time in the style of one {@link CanonicalJson}, into a growable buffer of its own:
+ * for code that walks an object graph of its own and must produce exactly the bytes {@link
+ * CanonicalJson#writeBytes(Object)} writes for the equivalent tree, without building that tree. Tokens are
+ * written as that method writes them (string escapes, number forms, separators); the writer checks nesting
+ * against {@link dev.cachecompat.core.Limits#maxDepth()} and the total size against the same cap, with the same
+ * errors. It does not check the JSON grammar: the caller writes separators and writes an object's members in
+ * {@link #compareKeys key order}, each key once.
+ *
+ * <p>Get one from {@link CanonicalJson#tokenWriter()}. Not thread-safe; reusable after {@link #reset()}. Every
+ * method throws {@link JsonCanonicalException} for a token with no JSON form in the style ({@code too-deep},
+ * {@code too-large}, {@code lone-surrogate}, {@code non-finite-number}), and {@link NullPointerException} for a
+ * null argument.
+ */
+public final class JsonTokenWriter {
+  private final CanonicalJson cfg;
+  private final ByteSink out;
+  private final CanonicalWriter w;
+  private final int maxDepth;
+  private final boolean codePoints;
+  private int depth;
+
+  JsonTokenWriter(CanonicalJson cfg) {
+    this.cfg = cfg;
+    this.out = cfg.newSink(256);
+    this.w = new CanonicalWriter(cfg, out);
+    this.maxDepth = cfg.limits().maxDepth();
+    this.codePoints = cfg.style() == JsonStyle.PYTHON;
+  }
+
+  /** Writes {@code null}. */
+  public void nullValue() {
+    out.putAscii("null");
+  }
+
+  /**
+   * Writes {@code true} or {@code false}.
+   *
+   * @param b the value
+   */
+  public void value(boolean b) {
+    out.putAscii(b ? "true" : "false");
+  }
+
+  /**
+   * Writes an integer (a double in RFC 8785).
+   *
+   * @param v the value
+   */
+  public void value(long v) {
+    w.integer(v);
+  }
+
+  /**
+   * Writes an integer of any size (a double in RFC 8785).
+   *
+   * @param v the value
+   */
+  public void value(BigInteger v) {
+    w.bigInteger(Checks.requireNonNull(v, "v"));
+  }
+
+  /**
+   * Writes a double: Python's {@code repr}, or ECMAScript's form in RFC 8785.
+   *
+   * @param v the value; NaN and infinities only where the style allows them
+   */
+  public void value(double v) {
+    w.floating(v);
+  }
+
+  /**
+   * Writes a string (a value or an object key), quoted and escaped.
+   *
+   * @param s the string
+   */
+  public void value(String s) {
+    w.string(Checks.requireNonNull(s, "s"));
+  }
+
+  /** Writes an object's opening brace, counting one level of nesting. */
+  public void beginObject() {
+    begin('{');
+  }
+
+  /** Writes an object's closing brace. */
+  public void endObject() {
+    end('}');
+  }
+
+  /** Writes an array's opening bracket, counting one level of nesting. */
+  public void beginArray() {
+    begin('[');
+  }
+
+  /** Writes an array's closing bracket. */
+  public void endArray() {
+    end(']');
+  }
+
+  /** Writes the separator between array items or object members ({@code ","} or {@code ", "}). */
+  public void itemSeparator() {
+    out.put(w.itemSeparator);
+  }
+
+  /** Writes the separator between a key and its value ({@code ":"} or {@code ": "}). */
+  public void keySeparator() {
+    out.put(w.keySeparator);
+  }
+
+  /**
+   * Compares object keys in the style's order: Unicode code points (Python) or UTF-16 code units (RFC 8785).
+   * The two differ only where a surrogate is involved.
+   *
+   * @param a a key
+   * @param b another key
+   * @return negative, zero or positive as {@code a} sorts before, with or after {@code b}
+   */
+  public int compareKeys(String a, String b) {
+    return codePoints ? KeyOrder.compareCodePoints(a, b) : a.compareTo(b);
+  }
+
+  /**
+   * How many bytes are written.
+   *
+   * @return the length
+   */
+  public int size() {
+    return out.len;
+  }
+
+  /**
+   * A copy of the bytes written.
+   *
+   * @return the UTF-8 bytes
+   */
+  public byte[] toBytes() {
+    return out.toBytes();
+  }
+
+  /**
+   * Writes the bytes written so far to {@code target}, which is neither flushed nor closed.
+   *
+   * @param target where they go
+   * @throws IOException if {@code target} fails
+   */
+  public void writeTo(OutputStream target) throws IOException {
+    Checks.requireNonNull(target, "target").write(out.buf, 0, out.len);
+  }
+
+  /** Forgets everything written, keeping the buffer, to write another value. */
+  public void reset() {
+    out.len = 0;
+    out.ascii = true;
+    depth = 0;
+  }
+
+  @Override
+  public String toString() {
+    return "JsonTokenWriter{" + cfg + ", " + out.len + " bytes}";
+  }
+
+  private void begin(char bracket) {
+    if (depth >= maxDepth) {
+      throw CanonicalWriter.tooDeep(maxDepth);
+    }
+    depth++;
+    out.put((byte) bracket);
+  }
+
+  private void end(char bracket) {
+    depth--;
+    out.put((byte) bracket);
+  }
+}
