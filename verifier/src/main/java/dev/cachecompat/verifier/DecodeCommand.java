@@ -3,6 +3,7 @@ package dev.cachecompat.verifier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cachecompat.core.Finding;
 import dev.cachecompat.core.Verdict;
+import dev.cachecompat.json.JsonCanonicalException;
 import dev.cachecompat.pickle.PickleDecoder;
 import dev.cachecompat.pickle.PickleException;
 import dev.cachecompat.pickle.PickleJsonView;
@@ -43,6 +44,10 @@ final class DecodeCommand implements Callable<Integer> {
         line.putRawValue("value", JsonLines.raw(PickleJsonView.toJson(d.value())));
       } catch (PickleException e) {
         failed(line, e.verdict(), e.code(), e.offset(), e.getMessage());
+        status = Math.max(status, Main.FINDINGS);
+      } catch (JsonCanonicalException e) {
+        // the view nests deeper or runs longer than the JSON limits: this file only, the next is decoded
+        failed(line, Verdict.OVER_LIMIT, e.code(), Finding.NO_OFFSET, "the value's JSON view: " + e.getMessage());
         status = Math.max(status, Main.FINDINGS);
       } catch (Inputs.TooLarge e) {
         failed(line, Verdict.OVER_LIMIT, "payload-too-large", Finding.NO_OFFSET, e.getMessage());

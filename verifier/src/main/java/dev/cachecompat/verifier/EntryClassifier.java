@@ -225,13 +225,17 @@ final class EntryClassifier {
       return;
     }
     try {
+      // rendered for the table too: a view too deep or too long for JSON fails the key in either format
+      byte[] rendered = view.render(decoded.value());
       if (r.render) {
-        r.rendered = view.render(decoded.value());
-      } else {
-        view.check(decoded.value());
+        r.rendered = rendered;
       }
     } catch (PickleException ex) {
       r.fail(ex.verdict(), ex.code(), ex.getMessage());
+      return;
+    } catch (JsonCanonicalException ex) {
+      // a view nested deeper (a $tuple wrapper doubles a level) or longer than the JSON limits: this key only
+      r.fail(Verdict.OVER_LIMIT, ex.code(), "the value's JSON view: " + ex.getMessage());
       return;
     }
     if (r.readers != null && report.minPython().compareTo(r.readers) > 0) {

@@ -126,7 +126,7 @@ final class PickleViewWriter {
   }
 
   /** Only checks what building the view checks (the node budget), writing nothing. */
-  void check(Object value) {
+  private void check(Object value) {
     walk(value, false);
   }
 

@@ -82,6 +82,36 @@ class PickleCommandsTest {
     assertEquals("post number 0 \uD83D\uDE00", good.get("value").get(0).get("text").asText());
   }
 
+  /**
+   * 600 tuples, each inside the next: the decoder's nesting stays at one stack level, but the view wraps each tuple
+   * in {@code {"$tuple": [...]}}, 1,200 levels against the JSON limit of 1,000. CPython loads it.
+   */
+  static byte[] tuplesNestedForAViewTooDeep() {
+    byte[] p = new byte[2 + 1 + 600 + 1];
+    p[0] = (byte) 0x80; // PROTO 2
+    p[1] = 2;
+    p[2] = ')'; // EMPTY_TUPLE
+    java.util.Arrays.fill(p, 3, 603, (byte) 0x85); // TUPLE1, 600 times
+    p[603] = '.'; // STOP
+    return p;
+  }
+
+  @Test
+  void decodeOfAViewTooDeepForJsonIsThatFilesErrorAndTheNextFileIsDecoded(@TempDir Path dir) throws IOException {
+    Files.write(dir.resolve("a.pickle"), tuplesNestedForAViewTooDeep());
+    Files.copy(DEMO.resolve("py313-feed-p4.pickle"), dir.resolve("b.pickle"));
+    Cli r = Cli.run("decode", dir.toString());
+    assertEquals(1, r.status(), r.err());
+    String[] lines = r.outLines();
+    assertEquals(2, lines.length, r.out() + r.err());
+    JsonNode deep = line(lines[0]);
+    assertFalse(deep.get("ok").asBoolean());
+    assertEquals("over-limit", deep.get("verdict").asText());
+    assertEquals("too-deep", deep.get("error").get("code").asText());
+    assertTrue(deep.get("error").get("message").asText().startsWith("the value's JSON view: "), deep.toString());
+    assertTrue(line(lines[1]).get("ok").asBoolean());
+  }
+
   @Test
   void decodeAppliesThePython2StrPolicy() throws IOException {
     String file = DEMO.resolve("py27-profile-p2.pickle").toString();

@@ -106,6 +106,24 @@ class ScanCommandTest {
   }
 
   @Test
+  void aValueWhoseViewIsTooDeepForJsonFailsThatKeyAndTheScanGoesOn(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws IOException {
+    java.nio.file.Files.write(dir.resolve("deep"), PickleCommandsTest.tuplesNestedForAViewTooDeep());
+    java.nio.file.Files.copy(PickleCommandsTest.DEMO.resolve("py313-feed-p4.pickle"), dir.resolve("feed"));
+    Cli r = Cli.run("scan", "--format=jsonl", "--key-scheme=none", dir.toString());
+    assertEquals(1, r.status(), r.err());
+    Map<String, JsonNode> keys = byKey(r);
+    JsonNode deep = keys.get("deep");
+    assertFalse(deep.get("ok").asBoolean(), deep.toString());
+    assertEquals("over-limit", deep.get("verdict").asText());
+    assertEquals("too-deep", deep.get("findings").get(0).get("code").asText());
+    assertTrue(keys.get("feed").get("ok").asBoolean());
+    Cli table = Cli.run("scan", "--format=table", "--key-scheme=none", dir.toString());
+    assertEquals(1, table.status(), table.err());
+    assertTrue(table.out().contains("over-limit  deep: the value's JSON view: value nests deeper"), table.out());
+  }
+
+  @Test
   void sampleStopsEarly() throws IOException {
     Cli r = scan("cache.rdb", "--sample=5");
     assertEquals(6, r.outLines().length);
