@@ -1,18 +1,28 @@
 package dev.cachecompat.namespace;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.testsupport.MemcachedServer;
 import dev.cachecompat.testsupport.RealServers;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.rubyeye.xmemcached.MemcachedClient;
+import net.rubyeye.xmemcached.XMemcachedClientBuilder;
+import net.rubyeye.xmemcached.command.BinaryCommandFactory;
+import net.rubyeye.xmemcached.command.TextCommandFactory;
+import net.rubyeye.xmemcached.utils.AddrUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the namespaced client sends, counted by the server itself ({@code stats}: commands by kind and bytes
@@ -122,5 +132,42 @@ class NamespacedMemcachedWireIT {
     mc.get("read");
     Map<String, Long> d = delta(before, stats());
     assertEquals(Map.of("cmd_get", 1L, "get_hits", 1L, "bytes_read", getCommandBytes(wk)), d);
+  }
+
+  /**
+   * A {@code byte[]} value is not copied by set or add (as with the bare client), which the contract allows only
+   * because both wait for the server's reply: the caller may reuse the array as soon as they return. Fails if a
+   * write ever returns before its bytes are sent (noreply, pipelining without waiting).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"text", "binary"})
+  void aByteArrayValueMayBeReusedAsSoonAsSetOrAddReturns(String protocol, MemcachedServer server) throws Exception {
+    XMemcachedClientBuilder b = new XMemcachedClientBuilder(AddrUtil.getAddresses(server.address()));
+    b.setCommandFactory(protocol.equals("binary") ? new BinaryCommandFactory() : new TextCommandFactory());
+    b.setOpTimeout(2_000);
+    MemcachedClient own = b.build();
+    try {
+      NamespaceGroup group = NamespaceGroup.of(MigrationMode.OWN, ONLY, OTHER);
+      NamespacedMemcached mc = NamespacedMemcached.builder(own, group, ONLY.name()).build();
+      for (int round = 0; round < 50; round++) {
+        byte[] expected = VALUE.clone();
+        expected[0] = (byte) ('A' + round % 26);
+        byte[] sent = expected.clone();
+        mc.set("reuse:" + protocol, sent, 0);
+        Arrays.fill(sent, (byte) '#');
+        assertArrayEquals(expected, (byte[]) mc.get("reuse:" + protocol), "set, round " + round);
+        sent = expected.clone();
+        String addKey = "reuse-add:" + protocol + ":" + round;
+        assertTrue(mc.add(addKey, sent, 0));
+        Arrays.fill(sent, (byte) '%');
+        assertArrayEquals(expected, (byte[]) mc.get(addKey), "add, round " + round);
+      }
+    } finally {
+      try {
+        own.shutdown();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }
   }
 }
