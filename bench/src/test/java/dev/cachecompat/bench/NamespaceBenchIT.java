@@ -9,6 +9,7 @@ import dev.cachecompat.testsupport.MemcachedServer;
 import dev.cachecompat.testsupport.RealServers;
 import dev.cachecompat.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.infra.Blackhole;
 
 /** Runs each namespaced-client benchmark body once against real servers (not JMH): the smoke run, no timing. */
 @RealServers
@@ -44,6 +45,32 @@ class NamespaceBenchIT {
       } finally {
         b.tearDown();
       }
+    }
+  }
+
+  @Test
+  void pairedBodiesClockBothSides(RedisServer redis, MemcachedServer memcached) throws Exception {
+    System.setProperty("bench.redis", redis.host() + ":" + redis.port());
+    System.setProperty("bench.memcached", memcached.host() + ":" + memcached.port());
+    Blackhole bh = new Blackhole(
+        "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+    NamespaceBench b = new NamespaceBench();
+    b.value = "bytes";
+    b.setUp();
+    try {
+      NamespaceBench.PairClock clock = new NamespaceBench.PairClock();
+      b.memcachedSetPaired(clock, bh);
+      b.memcachedGetPaired(clock, bh);
+      b.redisSetPaired(clock, bh);
+      b.redisGetPaired(clock, bh);
+      assertTrue(clock.bareNanos > 0 && clock.namespacedNanos > 0, "both sides clocked");
+      assertTrue(clock.bareStallNanos <= clock.bareNanos && clock.namespacedStallNanos <= clock.namespacedNanos);
+      clock.reset();
+      assertEquals(0, clock.bareNanos + clock.namespacedNanos + clock.bareStallNanos + clock.namespacedStallNanos);
+      assertArrayEquals(b.pickled, (byte[]) b.memcachedGet(), "the paired SET stored the value");
+    } finally {
+      b.tearDown();
+      bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
     }
   }
 }

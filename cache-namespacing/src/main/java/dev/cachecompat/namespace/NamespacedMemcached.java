@@ -220,6 +220,9 @@ public final class NamespacedMemcached {
   /**
    * Stores a value (see the class comment for what the migration mode adds).
    *
+   * <p>A {@code byte[]} value is stored as it is and not copied (as the bare client does): it must not change
+   * while the call runs; once the call returns the server has the bytes and the array is the caller's again.
+   *
    * @param key the logical key
    * @param value the value, not null
    * @param ttlSeconds the memcached exptime, 0 for none
@@ -234,7 +237,10 @@ public final class NamespacedMemcached {
       return;
     }
     String wk = wireKey(own, key);
-    MemcachedValue encoded = payloads.encodeMemcached(own, value);
+    // a byte[] is not copied (as with the bare client): Xmemcached encodes it into its write buffer in this
+    // thread, and the set waits for the reply. (After a timeout a binary-protocol set still queued may be
+    // re-encoded when Xmemcached merges sets into setq: a caller changing the array then may store the change.)
+    MemcachedValue encoded = payloads.encodeMemcached(own, value, false);
     boolean stored = call("set", wk, () -> client.set(wk, ttlSeconds, encoded, RawTranscoder.INSTANCE, timeoutMillis));
     if (!stored) {
       throw new NamespaceException("write-failed", "memcached did not store key '" + wk + "'");
@@ -246,7 +252,7 @@ public final class NamespacedMemcached {
     List<String> wireKeys = new ArrayList<>();
     List<MemcachedValue> encoded = new ArrayList<>();
     for (Namespace ns : group.namespaces()) {
-      encoded.add(payloads.encodeMemcached(ns, value));
+      encoded.add(payloads.encodeMemcached(ns, value, false));
     }
     for (Namespace ns : group.namespaces()) {
       wireKeys.add(keyOrNull(ns, key));
@@ -428,7 +434,7 @@ public final class NamespacedMemcached {
     Checks.requireNonNull(value, "value");
     Checks.requireArgument(ttlSeconds >= 0, "TTL must be 0 or more seconds: %s", ttlSeconds);
     String wk = wireKey(own, key);
-    MemcachedValue encoded = payloads.encodeMemcached(own, value);
+    MemcachedValue encoded = payloads.encodeMemcached(own, value, false);
     boolean added = call("add", wk, () -> client.add(wk, ttlSeconds, encoded, RawTranscoder.INSTANCE, timeoutMillis));
     if (added) {
       propagate(key, value, ttlSeconds);

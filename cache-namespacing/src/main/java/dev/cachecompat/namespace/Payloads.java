@@ -53,7 +53,17 @@ final class Payloads {
 
   // ---------------------------------------------------------------- memcached
 
+  /** The memcached payload of a value; a {@code byte[]} value is copied, so the result owns its bytes. */
   MemcachedValue encodeMemcached(Namespace ns, Object value) {
+    return encodeMemcached(ns, value, true);
+  }
+
+  /**
+   * The memcached payload of a value. With {@code copyBytes} false a {@code byte[]} value (stored as it is) is
+   * shared, not copied, as the bare client's transcoder does: only for a payload handed at once to a blocking
+   * Xmemcached call (which encodes it into its write buffer in the caller's thread and waits for the reply).
+   */
+  MemcachedValue encodeMemcached(Namespace ns, Object value, boolean copyBytes) {
     int flags;
     byte[] data;
     if (ns.format() == ValueFormat.JSON) {
@@ -61,7 +71,7 @@ final class Payloads {
       data = json.encode(ns, value);
     } else if (value instanceof byte[]) {
       flags = FLAG_BYTES;
-      data = ((byte[]) value).clone();
+      data = copyBytes ? ((byte[]) value).clone() : (byte[]) value;
     } else if (value instanceof String) {
       flags = FLAG_TEXT;
       data = utf8((String) value, ns);

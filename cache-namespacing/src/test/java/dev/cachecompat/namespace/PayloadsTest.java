@@ -2,7 +2,9 @@ package dev.cachecompat.namespace;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cachecompat.core.Limits;
@@ -26,6 +28,17 @@ class PayloadsTest {
     assertEquals(4, payloads.encodeMemcached(PY27, BigInteger.TEN.pow(30)).flags());
     assertEquals(2, payloads.encodeMemcached(PY27, Long.MAX_VALUE).flags());
     assertArrayEquals("-12".getBytes(StandardCharsets.US_ASCII), payloads.encodeMemcached(PY27, -12L).data());
+  }
+
+  @Test
+  void memcachedBytesAreCopiedUnlessTheCallerSendsThemAtOnce() {
+    byte[] b = {1, 2, 3};
+    MemcachedValue copied = payloads.encodeMemcached(PY38, b);
+    MemcachedValue shared = payloads.encodeMemcached(PY38, b, false);
+    assertNotSame(b, copied.data());
+    assertArrayEquals(b, copied.data());
+    assertSame(b, shared.data());
+    assertEquals(copied.flags(), shared.flags());
   }
 
   @Test
