@@ -28,7 +28,7 @@ def main():
     for path in a.jmh.split(","):  # several JMH result files may be merged: a.json,b.json
         with open(path) as f:
             jmh += json.load(f)
-    java, err, alloc = {}, {}, {}
+    java, err, alloc, paired = {}, {}, {}, {}
     for r in jmh:
         name = r["benchmark"].rsplit(".", 2)
         params = r.get("params", {})
@@ -38,9 +38,15 @@ def main():
             err[key] = float(r["primaryMetric"].get("scoreError", "nan"))
         except (TypeError, ValueError):
             err[key] = float("nan")
-        sec = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        secondary = r.get("secondaryMetrics", {})
+        sec = secondary.get("gc.alloc.rate.norm")
         if sec:
             alloc[key] = sec["score"]
+        if name[-1].endswith("Paired"):  # NamespaceBench's paired twins: time in each side, same load
+            clock = {m: secondary[m]["score"] for m in
+                     ("namespacedNanos", "bareNanos", "namespacedStallNanos", "bareStallNanos") if m in secondary}
+            if len(clock) == 4 and clock["namespacedNanos"] > 0:
+                paired[key] = clock
     py = {(r["bench"], r["set"]): r["ops_per_s"] for r in read_jsonl(a.cpython)}
     graph = {r["set"]: r["graph_bytes_per_pass"] for r in read_jsonl(a.graph)}
 
@@ -65,7 +71,7 @@ def main():
             java.get(("JsonBench.jacksonSorted", s)), 1.0)
         add("Jackson sorted", "JsonBench.jacksonSorted", s, "json C", py.get(("json", s)), None)
     for (bench, s) in sorted(java):
-        if bench.startswith("NamespaceBench.") and not bench.endswith("Bare"):
+        if bench.startswith("NamespaceBench.") and not bench.endswith(("Bare", "Paired")):
             add("namespaced " + bench.split(".")[1], bench, s, "bare client",
                 java.get((bench + "Bare", s)), 0.95)
 
@@ -83,6 +89,17 @@ def main():
         print("%-22s %-13s %12.0f %9.0f  %-15s %12s %7s %6s %s" % (
             target, s, j, e, ref_name, "%.0f" % ref if ref else "-", "%.2fx" % ratio if ratio else "-",
             ">=%.2gx" % goal if goal else "", verdict))
+    if paired:
+        print()
+        print("namespaced vs bare, paired (each op does one of each, alternating first): bare time / namespaced time;")
+        print("a stall is an op over 1 ms (descheduling, GC), counted on both sides")
+        print("%-30s %-8s %10s %16s %6s" % ("benchmark", "value", "ratio", "without stalls", "goal"))
+        for (bench, s), c in sorted(paired.items()):
+            ratio = c["bareNanos"] / c["namespacedNanos"]
+            calm_ns = c["namespacedNanos"] - c["namespacedStallNanos"]
+            calm = (c["bareNanos"] - c["bareStallNanos"]) / calm_ns if calm_ns > 0 else None
+            print("%-30s %-8s %9.3fx %16s %6s %s" % (
+                bench, s, ratio, "%.3fx" % calm if calm else "-", ">=0.95x", "ok" if ratio >= 0.95 else "MISS"))
     if alloc:
         print()
         print("allocation per pass (JMH -prof gc, gc.alloc.rate.norm) vs retained decoded graph (GraphSize)")
