@@ -364,8 +364,8 @@ final class InspectorPass {
   private void loop() {
     final byte[] b = buf;
     while (true) {
-      if (fast) {
-        fastRun();
+      if (fast && fastRun()) {
+        return;
       }
       if (pos >= endRel) {
         missingStop();
@@ -685,6 +685,9 @@ final class InspectorPass {
   private static final byte F_APPEND = 10;
   private static final byte F_SETITEM = 11;
   private static final byte F_TUPLE_N = 12;
+  private static final byte F_PROTO = 13;
+  private static final byte F_FRAME = 14;
+  private static final byte F_STOP = 15;
 
   /** The fast path's class of each opcode; {@link #F_LEAVE} for the ones it leaves to the general loop. */
   private static final byte[] FAST_CLASS = new byte[256];
@@ -719,6 +722,9 @@ final class InspectorPass {
     FAST_CLASS[TUPLE1] = F_TUPLE_N;
     FAST_CLASS[TUPLE2] = F_TUPLE_N;
     FAST_CLASS[TUPLE3] = F_TUPLE_N;
+    FAST_CLASS[PROTO] = F_PROTO;
+    FAST_CLASS[FRAME] = F_FRAME;
+    FAST_CLASS[STOP] = F_STOP;
   }
 
   private static void simple(int op, int length, byte kind, int depth) {
@@ -742,11 +748,15 @@ final class InspectorPass {
    * (APPEND, APPENDS, SETITEM, SETITEMS, TUPLE1-3) are here too, so a typical payload stays in this loop from
    * its first opcode after FRAME to STOP. A stack item's kind is always its own (a memo read copies it); its
    * size and depth are read through its memo cell only for the kinds that can grow ({@link #mutable}).
+   * PROTO, FRAME and a STOP that ends a well-formed payload are here too, so a typical pickle is one call.
+   *
+   * @return true when it took the STOP that ends the payload (nothing is left to do), false when it leaves the
+   *     opcode at {@link #pos} to the general loop
    */
-  private void fastRun() {
+  private boolean fastRun() {
     final byte[] b = buf;
     final int st = start;
-    final int fe = frameEnd;
+    int fe = frameEnd;
     final int er = endRel;
     final byte[] kinds = stKind;
     final long[] sizes = stSize;
@@ -775,6 +785,7 @@ final class InspectorPass {
     int mWrites = memoWrites;
     int mDistinct = memoDistinct;
     int mHigh = memoHigh;
+    boolean stopped = false;
     run:
     while (p < er && s < cap && objs < maxObjs) {
       int lim = p < fe ? fe : er;
@@ -862,6 +873,46 @@ final class InspectorPass {
             proto = 1;
             break;
           }
+          case F_PROTO: {
+            if (p + 2 > lim) {
+              break run;
+            }
+            int v = b[st + p + 1] & 0xFF;
+            if (v > 5) {
+              break run;
+            }
+            if (declaredProtocol == null) {
+              declaredProtocol = v;
+            }
+            currentProtocol = v;
+            if (maxProto < 2) {
+              maxProto = 2;
+            }
+            p += 2;
+            continue;
+          }
+          case F_FRAME: {
+            if (p + 9 > lim) {
+              break run;
+            }
+            long n = u64(st + p + 1);
+            if (n < 0 || n > er - (p + 9L) || p + 9 < fe) {
+              break run;
+            }
+            p += 9;
+            fe = p + (int) n;
+            if (maxProto < 4) {
+              maxProto = 4;
+            }
+            continue;
+          }
+          case F_STOP:
+            if (nm != 0 || s != 1 || p + 1 != er) {
+              break run;
+            }
+            p++;
+            stopped = true;
+            break run;
           case F_TUPLE_N: {
             int m = s - (c - TUPLE1 + 1);
             if (m < base) {
@@ -1013,6 +1064,8 @@ final class InspectorPass {
     memoWrites = mWrites;
     memoDistinct = mDistinct;
     memoHigh = mHigh;
+    frameEnd = fe;
+    return stopped;
   }
 
   /**
