@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * One inspection of one payload: a single loop over the opcodes that simulates the unpickler's stack, marks and
  * memo with a few primitive arrays (a kind, an expanded size and a nesting depth per stack item), never building
- * a value. Not thread-safe; used once.
+ * a value. Not thread-safe: each thread reuses its own pass ({@link #forThread}), one payload at a time.
  *
  * <p>The stack follows CPython's C unpickler: a MARK fences off the items below it, so an opcode that needs an
  * item finds none there (stack underflow). Memo entries are "cells" shared by every stack item that came from
@@ -71,21 +71,25 @@ final class InspectorPass {
   private static final Stop STOP_PASS = new Stop();
 
   private final boolean fast;
-  private final byte[] buf;
-  private final int start;
-  private final int end;
+  /** The inspector whose settings the limit fields below hold. */
+  private PickleInspector inspector;
+  /** Whether {@link #run()} is under way: this thread's reusable pass is then not free. */
+  private boolean running;
+  private byte[] buf;
+  private int start;
+  private int end;
   /** The payload length: offsets run from 0 to endRel. */
-  private final int endRel;
-  private final Limits limits;
-  private final Set<String> allowedGlobals;
-  private final boolean persistentIds;
-  private final boolean outOfBandBuffers;
-  private final long maxStringBytes;
-  private final long maxExpanded;
-  private final int maxDepth;
-  private final long maxObjects;
-  private final int maxMemo;
-  private final int maxLongBytes;
+  private int endRel;
+  private Limits limits;
+  private Set<String> allowedGlobals;
+  private boolean persistentIds;
+  private boolean outOfBandBuffers;
+  private long maxStringBytes;
+  private long maxExpanded;
+  private int maxDepth;
+  private long maxObjects;
+  private int maxMemo;
+  private int maxLongBytes;
 
   private int pos;
   private int frameEnd = -1;
@@ -109,7 +113,7 @@ final class InspectorPass {
   /** Memo index to cell, -1 where unset; every slot from memoHigh on is -1. */
   private int[] memo;
   private int memoHigh;
-  private final Scratch scratch;
+  private Scratch scratch;
   private int memoDistinct;
   private int memoWrites;
 
@@ -132,11 +136,29 @@ final class InspectorPass {
   /** With {@code fast} false the pass runs the general loop alone: the reference the fast path is tested against. */
   InspectorPass(PickleInspector inspector, byte[] buf, int start, int end, boolean fast) {
     this.fast = fast;
+    reset(SCRATCH.get(), inspector, buf, start, end);
+  }
+
+  /**
+   * This thread's reusable pass (with the fast path), reset for the payload {@code buf[start, end)}; a fresh one
+   * when this thread's pass is still running (a pass calls nothing that could inspect, but a fresh pass is the
+   * safe answer if one ever did).
+   */
+  static InspectorPass forThread(PickleInspector inspector, byte[] buf, int start, int end) {
+    Scratch s = SCRATCH.get();
+    InspectorPass pass = s.pass;
+    if (pass == null || pass.running) {
+      return new InspectorPass(inspector, buf, start, end);
+    }
+    pass.reset(s, inspector, buf, start, end);
+    return pass;
+  }
+
+  private void reset(Scratch s, PickleInspector inspector, byte[] buf, int start, int end) {
     this.buf = buf;
     this.start = start;
     this.end = end;
     this.endRel = end - start;
-    Scratch s = SCRATCH.get();
     this.scratch = s;
     this.stKind = s.stKind;
     this.stSize = s.stSize;
@@ -147,20 +169,45 @@ final class InspectorPass {
     this.cSize = s.cSize;
     this.cDepth = s.cDepth;
     this.memo = s.memo;
-    this.limits = inspector.limits();
-    this.allowedGlobals = inspector.allowedGlobals();
-    this.persistentIds = inspector.persistentIds();
-    this.outOfBandBuffers = inspector.outOfBandBuffers();
-    this.maxStringBytes = limits.maxStringBytes();
-    this.maxExpanded = limits.maxExpandedSize();
-    this.maxDepth = limits.maxDepth();
-    this.maxObjects = limits.maxObjects();
-    this.maxMemo = limits.maxMemoEntries();
-    // n bytes of two's complement hold at most ceil(8n log10 2) decimal digits.
-    this.maxLongBytes = (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(limits.maxIntDigits() / 2.408239965));
+    if (inspector != this.inspector) {
+      this.inspector = inspector;
+      this.limits = inspector.limits();
+      this.allowedGlobals = inspector.allowedGlobals();
+      this.persistentIds = inspector.persistentIds();
+      this.outOfBandBuffers = inspector.outOfBandBuffers();
+      this.maxStringBytes = limits.maxStringBytes();
+      this.maxExpanded = limits.maxExpandedSize();
+      this.maxDepth = limits.maxDepth();
+      this.maxObjects = limits.maxObjects();
+      this.maxMemo = limits.maxMemoEntries();
+      // n bytes of two's complement hold at most ceil(8n log10 2) decimal digits.
+      this.maxLongBytes =
+          (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(limits.maxIntDigits() / 2.408239965));
+    }
+    pos = 0;
+    frameEnd = -1;
+    op = 0;
+    opPos = 0;
+    sp = 0;
+    nMarks = 0;
+    nCells = 0;
+    memoHigh = 0;
+    memoDistinct = 0;
+    memoWrites = 0;
+    objects = 0;
+    declaredProtocol = null;
+    currentProtocol = 0;
+    maxOpcodeProtocol = 0;
+    globalsMinPython = PythonVersion.PY2_7;
+    globals = null;
+    globalsSeen = null;
+    findings = null;
+    unsafe = false;
+    errorVerdict = null;
   }
 
   PickleReport run() {
+    running = true;
     try {
       if (end - start > limits.maxPayloadBytes()) {
         error(Verdict.OVER_LIMIT, "payload-too-large", Finding.NO_OFFSET,
@@ -171,6 +218,8 @@ final class InspectorPass {
       // the first malformed or over-limit finding ended the pass
     } finally {
       release();
+      buf = null; // the payload is not kept reachable from the thread's pass
+      running = false;
     }
     // Globals decide first: CPython runs REDUCE before it finds a later truncation.
     Verdict verdict = unsafe ? Verdict.UNSAFE : errorVerdict != null ? errorVerdict : Verdict.VALID;
@@ -197,6 +246,8 @@ final class InspectorPass {
     long[] cSize = new long[256];
     int[] cDepth = new int[256];
     int[] memo = filled(256);
+    /** This thread's reusable pass; see {@link #forThread}. */
+    InspectorPass pass;
     final ResolvedGlobal[] globals = new ResolvedGlobal[16];
     int nextGlobal;
 
@@ -273,7 +324,15 @@ final class InspectorPass {
       OLDEST_LOADING[p] = PythonVersion.oldestLoadingProtocol(p);
     }
   }
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> {
+    Scratch s = new Scratch();
+    s.pass = new InspectorPass(true);
+    return s;
+  });
+
+  private InspectorPass(boolean fast) {
+    this.fast = fast;
+  }
 
   private void release() {
     Scratch s = scratch;
@@ -305,8 +364,8 @@ final class InspectorPass {
   private void loop() {
     final byte[] b = buf;
     while (true) {
-      if (fast) {
-        fastRun();
+      if (fast && fastRun()) {
+        return;
       }
       if (pos >= endRel) {
         missingStop();
@@ -626,6 +685,9 @@ final class InspectorPass {
   private static final byte F_APPEND = 10;
   private static final byte F_SETITEM = 11;
   private static final byte F_TUPLE_N = 12;
+  private static final byte F_PROTO = 13;
+  private static final byte F_FRAME = 14;
+  private static final byte F_STOP = 15;
 
   /** The fast path's class of each opcode; {@link #F_LEAVE} for the ones it leaves to the general loop. */
   private static final byte[] FAST_CLASS = new byte[256];
@@ -660,6 +722,9 @@ final class InspectorPass {
     FAST_CLASS[TUPLE1] = F_TUPLE_N;
     FAST_CLASS[TUPLE2] = F_TUPLE_N;
     FAST_CLASS[TUPLE3] = F_TUPLE_N;
+    FAST_CLASS[PROTO] = F_PROTO;
+    FAST_CLASS[FRAME] = F_FRAME;
+    FAST_CLASS[STOP] = F_STOP;
   }
 
   private static void simple(int op, int length, byte kind, int depth) {
@@ -683,11 +748,15 @@ final class InspectorPass {
    * (APPEND, APPENDS, SETITEM, SETITEMS, TUPLE1-3) are here too, so a typical payload stays in this loop from
    * its first opcode after FRAME to STOP. A stack item's kind is always its own (a memo read copies it); its
    * size and depth are read through its memo cell only for the kinds that can grow ({@link #mutable}).
+   * PROTO, FRAME and a STOP that ends a well-formed payload are here too, so a typical pickle is one call.
+   *
+   * @return true when it took the STOP that ends the payload (nothing is left to do), false when it leaves the
+   *     opcode at {@link #pos} to the general loop
    */
-  private void fastRun() {
+  private boolean fastRun() {
     final byte[] b = buf;
     final int st = start;
-    final int fe = frameEnd;
+    int fe = frameEnd;
     final int er = endRel;
     final byte[] kinds = stKind;
     final long[] sizes = stSize;
@@ -716,6 +785,7 @@ final class InspectorPass {
     int mWrites = memoWrites;
     int mDistinct = memoDistinct;
     int mHigh = memoHigh;
+    boolean stopped = false;
     run:
     while (p < er && s < cap && objs < maxObjs) {
       int lim = p < fe ? fe : er;
@@ -803,6 +873,46 @@ final class InspectorPass {
             proto = 1;
             break;
           }
+          case F_PROTO: {
+            if (p + 2 > lim) {
+              break run;
+            }
+            int v = b[st + p + 1] & 0xFF;
+            if (v > 5) {
+              break run;
+            }
+            if (declaredProtocol == null) {
+              declaredProtocol = v;
+            }
+            currentProtocol = v;
+            if (maxProto < 2) {
+              maxProto = 2;
+            }
+            p += 2;
+            continue;
+          }
+          case F_FRAME: {
+            if (p + 9 > lim) {
+              break run;
+            }
+            long n = u64(st + p + 1);
+            if (n < 0 || n > er - (p + 9L) || p + 9 < fe) {
+              break run;
+            }
+            p += 9;
+            fe = p + (int) n;
+            if (maxProto < 4) {
+              maxProto = 4;
+            }
+            continue;
+          }
+          case F_STOP:
+            if (nm != 0 || s != 1 || p + 1 != er) {
+              break run;
+            }
+            p++;
+            stopped = true;
+            break run;
           case F_TUPLE_N: {
             int m = s - (c - TUPLE1 + 1);
             if (m < base) {
@@ -954,6 +1064,8 @@ final class InspectorPass {
     memoWrites = mWrites;
     memoDistinct = mDistinct;
     memoHigh = mHigh;
+    frameEnd = fe;
+    return stopped;
   }
 
   /**

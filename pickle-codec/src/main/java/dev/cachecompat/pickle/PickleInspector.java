@@ -155,7 +155,7 @@ public final class PickleInspector {
    */
   public PickleReport inspect(byte[] payload) {
     Checks.requireNonNull(payload, "payload");
-    return new InspectorPass(this, payload, 0, payload.length).run();
+    return InspectorPass.forThread(this, payload, 0, payload.length).run();
   }
 
   /**
@@ -172,7 +172,7 @@ public final class PickleInspector {
   public PickleReport inspect(byte[] buffer, int offset, int length) {
     Checks.requireNonNull(buffer, "buffer");
     java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
-    return new InspectorPass(this, buffer, offset, offset + length).run();
+    return InspectorPass.forThread(this, buffer, offset, offset + length).run();
   }
 
   /** Builds a {@link PickleInspector}. Not thread-safe. */

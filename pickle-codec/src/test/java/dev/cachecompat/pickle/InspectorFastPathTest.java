@@ -30,7 +30,7 @@ class InspectorFastPathTest {
   private static final int[] SUBSTITUTES = {
     Opcodes.MARK, Opcodes.MEMOIZE, Opcodes.BINPUT, Opcodes.BINGET, Opcodes.SETITEMS, Opcodes.APPENDS,
     Opcodes.APPEND, Opcodes.SETITEM, Opcodes.TUPLE2, Opcodes.EMPTY_LIST, Opcodes.EMPTY_DICT, Opcodes.POP,
-    Opcodes.DUP, Opcodes.SHORT_BINUNICODE, 0x00, 0x80, 0xFF
+    Opcodes.DUP, Opcodes.SHORT_BINUNICODE, Opcodes.FRAME, Opcodes.STOP, 0x00, 0x80, 0xFF
   };
 
   private static PickleReport general(PickleInspector inspector, byte[] b) {
