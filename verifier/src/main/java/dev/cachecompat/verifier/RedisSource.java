@@ -8,10 +8,11 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * A live Redis, scanned with {@code SCAN} (COUNT = batch size). For each batch, one {@code EVALSHA} of
- * {@link #FETCH} asks PTTL, STRLEN (TYPE for non-strings) and the value of every key within the batch's budget;
- * a server that refuses scripts gets one pipelined round trip of {@code PTTL}, {@code STRLEN} and
- * {@code GETRANGE 0 (budget / batch size - 1)} instead, {@code TYPE} only for keys that are not strings. Longer
- * values follow by pipelined {@code GET}s (at most the budget per pipeline; longer values than
- * {@link SourceOptions#maxValueBytes()} are not fetched). The budget is {@link SourceOptions#BATCH_VALUE_BUDGET},
- * halved for full scans, which fetch the next batch while delivering one (see {@link NodeScan#run}). Keys that
- * vanish during the batch are skipped.
+ * A live Redis, scanned with {@code SCAN} (COUNT = batch size). For each batch, one pipelined write asks
+ * {@code GETRANGE key 0 P} and {@code PTTL} of every key, P being the batch's value budget divided by its keys
+ * (at most {@link SourceOptions#maxValueBytes()}): a reply of at most P bytes is the whole value, P + 1 bytes say
+ * the value is longer. Longer values get {@code STRLEN} and then pipelined {@code GET}s (at most the budget per
+ * pipeline; values longer than {@link SourceOptions#maxValueBytes()} are not fetched), keys whose GETRANGE fails
+ * (non-strings) get {@code TYPE}. The budget is {@link SourceOptions#BATCH_VALUE_BUDGET}, halved for full scans,
+ * which fetch the next batch while delivering one (see {@link NodeScan#run}). Keys that vanish during the batch
+ * are skipped. The commands are read straight into the batch's arrays (see {@link Fetch}): no future, no reply
+ * list per key. No script: a server runs two plain commands per key for less CPU than one Lua call per key
+ * ({@code docs/performance.md}), and ACLs without scripting need no other path.
  *
  * <p>Cursor: {@code CURSOR} (a SCAN cursor, the next batch starts there) or {@code CURSOR+N} (the batch at
  * CURSOR, of which the first N keys were already delivered), or {@code done}. Resuming in the middle of a batch
@@ -40,31 +43,6 @@ final class RedisSource extends AbstractScanSource {
   private static final byte[] NO_VALUE = new byte[0];
   /** What a WRONGTYPE answer to STRLEN becomes (STRLEN itself never answers a negative number). */
   private static final Long WRONG_TYPE = Long.MIN_VALUE;
-  private static final byte[][] NO_KEYS = new byte[0][];
-  /**
-   * ARGV: the longest value to fetch, the batch's value budget, then the keys. Returns per key its PTTL (-2: gone),
-   * its STRLEN or, for a non-string, its TYPE, and its value or false (over the limit or the budget left). Read
-   * only; no key in KEYS, so cluster nodes accept the keys of several slots of their own.
-   */
-  static final String FETCH = String.join("\n",
-      "local limit, budget, out = tonumber(ARGV[1]), tonumber(ARGV[2]), {}",
-      "for i = 3, #ARGV do",
-      "  local k = ARGV[i]",
-      "  local ttl = redis.call('PTTL', k)",
-      "  local len = redis.pcall('STRLEN', k)",
-      "  local v = false",
-      "  if type(len) == 'table' then",
-      "    len = redis.call('TYPE', k)['ok']",
-      "  elseif ttl ~= -2 and len <= limit and len <= budget then",
-      "    v = redis.call('GET', k)",
-      "    budget = budget - len",
-      "  end",
-      "  out[#out + 1] = ttl",
-      "  out[#out + 1] = len",
-      "  out[#out + 1] = v",
-      "end",
-      "return out");
-  private static final String FETCH_SHA = sha1Hex(FETCH);
   private static final Pattern CURSOR = Pattern.compile("(\\d{1,20})(?:\\+(\\d{1,9}))?");
 
   private final String description;
@@ -73,13 +51,12 @@ final class RedisSource extends AbstractScanSource {
   private final NodeScan node;
 
   private RedisSource(String description, String address, RedisClient client,
-      StatefulRedisConnection<byte[], byte[]> connection,
-      SourceOptions options) {
+      StatefulRedisConnection<byte[], byte[]> connection, RespPipe pipe, SourceOptions options) {
     super(options);
     this.description = description;
     this.client = client;
     this.connection = connection;
-    this.node = new NodeScan(address, connection, options, this);
+    this.node = new NodeScan(address, connection, pipe, options, this);
     if (options.resumeCursor() != null) {
       node.resumeFrom(options.resumeCursor(), description);
     }
@@ -98,15 +75,30 @@ final class RedisSource extends AbstractScanSource {
     }
     RedisClient client = RedisClient.create();
     client.setOptions(clientOptions());
+    RespPipe pipe = null;
     try {
       StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE, b.build());
-      return new RedisSource(uri.toString(), hp.toString(), client, c, options);
+      pipe = openPipe(hp.host(), hp.port(), uri.user(), uri.password(), uri.database(), options);
+      return new RedisSource(uri.toString(), hp.toString(), client, c, pipe, options);
     } catch (RuntimeException e) {
+      if (pipe != null) {
+        pipe.close();
+      }
       shutdown(client);
       if (e instanceof SourceException) {
         throw e;
       }
       throw new SourceException("connection-failed", -1, "cannot connect to " + uri + ": " + rootMessage(e), e);
+    }
+  }
+
+  /** The {@link RespPipe} of a node's per-key reads; a failure is unchecked, for the caller's connect error. */
+  static RespPipe openPipe(String host, int port, String user, String password, int database,
+      SourceOptions options) {
+    try {
+      return RespPipe.connect(host, port, user, password, database, options.timeout());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -117,19 +109,6 @@ final class RedisSource extends AbstractScanSource {
     return ClientOptions.builder().autoReconnect(false)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build();
-  }
-
-  private static String sha1Hex(String text) {
-    try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      StringBuilder b = new StringBuilder(40);
-      for (byte x : d) {
-        b.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
-      }
-      return b.toString();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-1 in this JDK", e);
-    }
   }
 
   static void shutdown(io.lettuce.core.AbstractRedisClient client) {
@@ -162,6 +141,7 @@ final class RedisSource extends AbstractScanSource {
   @Override
   public void close() {
     try {
+      node.close();
       connection.close();
     } finally {
       shutdown(client);
@@ -175,6 +155,8 @@ final class RedisSource extends AbstractScanSource {
   static final class NodeScan {
     final String address;
     private final StatefulRedisConnection<byte[], byte[]> connection;
+    /** The per-key reads (see {@link Fetch}); everything else goes through {@link #connection}. */
+    private final RespPipe pipe;
     private final SourceOptions options;
     private final AbstractScanSource owner;
     /** Cursor state, guarded by {@code owner}'s delivery lock: the batch's SCAN cursor and keys delivered of it. */
@@ -182,13 +164,12 @@ final class RedisSource extends AbstractScanSource {
     private int position;
     private boolean done;
     volatile boolean stopped;
-    /** Whether batches are still fetched with {@link #FETCH}; off for good once the server refuses it. */
-    private boolean scripted = true;
 
-    NodeScan(String address, StatefulRedisConnection<byte[], byte[]> connection, SourceOptions options,
-        AbstractScanSource owner) {
+    NodeScan(String address, StatefulRedisConnection<byte[], byte[]> connection, RespPipe pipe,
+        SourceOptions options, AbstractScanSource owner) {
       this.address = address;
       this.connection = connection;
+      this.pipe = pipe;
       this.options = options;
       this.owner = owner;
     }
@@ -223,8 +204,8 @@ final class RedisSource extends AbstractScanSource {
      * Scans to the end, or until a delivery says stop or {@link #stopped} is set.
      *
      * <p>Full scans keep the server busy while a batch is delivered: the SCAN of the next batch goes out with the
-     * current batch's EVALSHA, and the next batch's EVALSHA goes out before the current batch is delivered. Each
-     * EVALSHA then gets half of {@link SourceOptions#BATCH_VALUE_BUDGET}, so the two batches held at once stay
+     * current batch's {@link Fetch}, and the next batch's fetch goes out before the current batch is delivered.
+     * Each fetch then gets half of {@link SourceOptions#BATCH_VALUE_BUDGET}, so the two batches held at once stay
      * within one budget. The cursor still moves only as keys are delivered; a fetched-ahead batch is simply read
      * again on resume. Sampled scans fetch one batch at a time (they may read a batch twice).
      */
@@ -235,7 +216,7 @@ final class RedisSource extends AbstractScanSource {
       boolean ahead = options.sample() == 0;
       long budget = ahead ? SourceOptions.BATCH_VALUE_BUDGET / 2 : SourceOptions.BATCH_VALUE_BUDGET;
       KeyScanCursor<byte[]> nextPage = null;
-      RedisFuture<List<Object>> nextFetch = null;
+      Fetch nextFetch = null;
       while (!isDone() && !stopped && !owner.sampleReached()) {
         String from;
         int skip;
@@ -244,7 +225,7 @@ final class RedisSource extends AbstractScanSource {
           skip = position;
         }
         KeyScanCursor<byte[]> page = nextPage;
-        RedisFuture<List<Object>> fetch = nextFetch;
+        Fetch fetch = nextFetch;
         nextPage = null;
         nextFetch = null;
         if (page == null) {
@@ -258,27 +239,35 @@ final class RedisSource extends AbstractScanSource {
           end = (int) Math.min(end, skip + Math.max(0, options.sample() - owner.count()));
         }
         int start = Math.min(skip, end);
-        if (fetch == null && scripted && end > start) {
-          fetch = evalsha(async, keys, start, end - start, budget);
+        if (fetch == null && end > start) {
+          fetch = Fetch.send(pipe, keys, start, end - start, budget, options.maxValueBytes());
+          flushPipe();
         }
         RedisFuture<KeyScanCursor<byte[]>> scanAhead =
             ahead && !page.isFinished() ? async.scan(ScanCursor.of(page.getCursor()), args) : null;
         connection.flushCommands();
-        List<Object> reply = fetch == null ? null : collect(async, fetch, keys, start, end - start, budget);
+        if (fetch != null) {
+          try {
+            fetch.read(pipe);
+          } catch (IOException e) {
+            throw lost(e);
+          }
+        }
         SourceException aheadFailed = null;
         if (scanAhead != null) {
           try {
             nextPage = await(scanAhead, null);
-            if (scripted && !nextPage.getKeys().isEmpty()) {
-              nextFetch = evalsha(async, nextPage.getKeys(), 0, nextPage.getKeys().size(), budget);
-              connection.flushCommands();
+            if (!nextPage.getKeys().isEmpty()) {
+              nextFetch = Fetch.send(pipe, nextPage.getKeys(), 0, nextPage.getKeys().size(), budget,
+                  options.maxValueBytes());
+              flushPipe();
             }
           } catch (SourceException e) {
             aheadFailed = e; // this batch is read: deliver it first
             nextPage = null;
           }
         }
-        if (!deliverBatch(consumer, async, keys, start, end, reply, budget)) {
+        if (!deliverBatch(consumer, async, keys, start, end, fetch, budget)) {
           return;
         }
         if (aheadFailed != null) {
@@ -296,16 +285,16 @@ final class RedisSource extends AbstractScanSource {
     }
 
     private boolean deliverBatch(EntryConsumer consumer, RedisAsyncCommands<byte[], byte[]> async,
-        List<byte[]> keys, int from, int end, List<Object> reply, long budget) {
+        List<byte[]> keys, int from, int end, Fetch fetch, long budget) {
       int n = end - from;
       String[] type = new String[n];
       Long[] ttl = new Long[n];
       long[] length = new long[n];
       byte[][] value = new byte[n][];
-      if (reply == null || !parseScripted(reply, n, type, ttl, length, value)) {
-        fetchPipelined(async, keys, from, n, type, ttl, length, value, budget);
+      if (n > 0) {
+        readFetch(async, fetch, type, ttl, length, value);
       }
-      // Values longer than `inline`: pipelined GETs, at most `budget` bytes a pipeline (a single over-budget
+      // Values longer than the fetch's probe (and empty ones): pipelined GETs, at most `budget` bytes a pipeline (a single over-budget
       // value still goes alone), delivered in key order with the rest.
       List<RedisFuture<byte[]>> gets = new ArrayList<>();
       int getsFrom = 0;
@@ -319,12 +308,12 @@ final class RedisSource extends AbstractScanSource {
             getsFrom = i;
             long bytes = 0;
             for (int j = i; j < n; j++) {
-              boolean fetch = "string".equals(type[j]) && value[j] == null && length[j] <= options.maxValueBytes();
-              if (fetch && j > i && bytes + length[j] > budget) {
+              boolean wanted = "string".equals(type[j]) && value[j] == null && length[j] <= options.maxValueBytes();
+              if (wanted && j > i && bytes + length[j] > budget) {
                 break;
               }
-              gets.add(fetch ? async.get(keys.get(from + j)) : null);
-              bytes += fetch ? length[j] : 0;
+              gets.add(wanted ? async.get(keys.get(from + j)) : null);
+              bytes += wanted ? length[j] : 0;
             }
             connection.flushCommands();
           }
@@ -353,126 +342,75 @@ final class RedisSource extends AbstractScanSource {
     }
 
     /**
-     * Sends (does not flush) one EVALSHA of {@link #FETCH} for {@code n} keys from {@code from}: per key its PTTL,
-     * STRLEN (or TYPE for a non-string) and its value when it is within {@link SourceOptions#maxValueBytes()} and
-     * the batch's {@code budget}; the keys go as ARGV, so a cluster node checks no slots for them.
+     * Reads a {@link Fetch} that completed into per-key type, PTTL, length and value; asks TYPE for the keys whose
+     * GETRANGE failed and STRLEN for the values longer than the fetch's probe, in one more pipeline. A value left
+     * null with a length within {@link SourceOptions#maxValueBytes()} is fetched by GET afterwards.
      */
-    private RedisFuture<List<Object>> evalsha(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys,
-        int from, int n, long budget) {
-      byte[][] args = new byte[n + 2][];
-      args[0] = Long.toString(options.maxValueBytes()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      args[1] = Long.toString(budget).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      for (int i = 0; i < n; i++) {
-        args[i + 2] = keys.get(from + i);
-      }
-      return async.evalsha(FETCH_SHA, ScriptOutputType.MULTI, NO_KEYS, args);
-    }
-
-    /**
-     * The reply of an EVALSHA sent by {@link #evalsha}; on NOSCRIPT loads the script and asks once more. Null
-     * (and the plain pipeline from then on) when the server refuses scripts.
-     */
-    private List<Object> collect(RedisAsyncCommands<byte[], byte[]> async, RedisFuture<List<Object>> sent,
-        List<byte[]> keys, int from, int n, long budget) {
-      RedisFuture<List<Object>> f = sent;
-      for (int attempt = 0; attempt < 2; attempt++) {
-        try {
-          List<Object> reply = awaitOrRefused(f);
-          if (reply != null) {
-            return reply;
-          }
-          break;
-        } catch (RedisCommandExecutionException e) {
-          String m = String.valueOf(e.getMessage());
-          if (attempt == 0 && m.startsWith("NOSCRIPT")) {
-            RedisFuture<String> load = async.scriptLoad(FETCH);
-            connection.flushCommands();
-            try {
-              awaitOrRefused(load);
-              f = evalsha(async, keys, from, n, budget);
-              connection.flushCommands();
-              continue;
-            } catch (RedisCommandExecutionException refused) {
-              // scripting off or not allowed: the plain pipeline
-            }
-          }
-          break;
+    private void readFetch(RedisAsyncCommands<byte[], byte[]> async, Fetch f, String[] type, Long[] ttl,
+        long[] length, byte[][] value) {
+      List<Integer> untyped = null;
+      List<Integer> longer = null;
+      for (int i = 0; i < f.n; i++) {
+        if (f.ttlError[i] != null) {
+          throw serverError(new RedisCommandExecutionException(f.ttlError[i]));
         }
-      }
-      scripted = false;
-      return null;
-    }
-
-    /** Reads a {@link #FETCH} reply; false (and the plain pipeline from then on) when it is not one. */
-    private boolean parseScripted(List<Object> reply, int n, String[] type, Long[] ttl, long[] length,
-        byte[][] value) {
-      if (reply.size() != 3 * n) {
-        scripted = false;
-        return false;
-      }
-      for (int i = 0; i < n; i++) {
-        Object t = reply.get(3 * i);
-        Object len = reply.get(3 * i + 1);
-        Object v = reply.get(3 * i + 2);
-        ttl[i] = t instanceof Long l ? l : null;
-        if (len instanceof byte[] b) { // TYPE of a non-string
-          type[i] = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        long pttl = f.ttl[i];
+        ttl[i] = pttl;
+        byte[] head = f.head[i];
+        f.head[i] = null;
+        if (pttl == -2) {
+          type[i] = "none"; // gone by the time PTTL ran
+        } else if (head == null) { // GETRANGE failed: not a string (WRONGTYPE)
           length[i] = -1;
-        } else if (ttl[i] != null && ttl[i] == -2) {
-          type[i] = "none";
+          (untyped == null ? untyped = new ArrayList<>() : untyped).add(i);
         } else {
           type[i] = "string";
-          length[i] = len instanceof Long l ? l : 0;
-          value[i] = v instanceof byte[] b && b.length == length[i] ? b : null;
+          if (head.length > f.probe) {
+            (longer == null ? longer = new ArrayList<>() : longer).add(i);
+          } else if (head.length > 0) {
+            length[i] = head.length;
+            value[i] = head;
+          }
+          // empty: an empty string, or a key that appeared between GETRANGE and PTTL; the GET tells
         }
       }
-      return true;
-    }
-
-    /**
-     * PTTL, STRLEN and the first {@code budget / n} bytes of every key in one pipeline; TYPE for non-strings in a
-     * second one. For servers that refuse scripts.
-     */
-    private void fetchPipelined(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys, int from, int n,
-        String[] type, Long[] ttl, long[] length, byte[][] value, long budget) {
-      long inline = Math.max(1, Math.min(options.maxValueBytes(), budget / Math.max(1, n)));
-      List<RedisFuture<Long>> ttls = new ArrayList<>(n);
-      List<RedisFuture<Long>> lengths = new ArrayList<>(n);
-      List<RedisFuture<byte[]>> heads = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        byte[] k = keys.get(from + i);
-        ttls.add(async.pttl(k));
-        lengths.add(async.strlen(k));
-        heads.add(async.getrange(k, 0, inline - 1));
+      if (untyped == null && longer == null) {
+        return;
+      }
+      List<RedisFuture<String>> types = new ArrayList<>();
+      List<RedisFuture<Long>> lengths = new ArrayList<>();
+      for (int i : untyped == null ? List.<Integer>of() : untyped) {
+        types.add(async.type(f.keys.get(f.from + i)));
+      }
+      for (int i : longer == null ? List.<Integer>of() : longer) {
+        lengths.add(async.strlen(f.keys.get(f.from + i)));
       }
       connection.flushCommands();
-      List<Integer> untyped = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        ttl[i] = await(ttls.get(i), null);
-        // STRLEN and GETRANGE fail with WRONGTYPE for non-strings, and answer 0 and "" for a vanished key
-        Long len = await(lengths.get(i), WRONG_TYPE);
-        byte[] head = await(heads.get(i), NO_VALUE);
+      for (int t = 0; t < types.size(); t++) {
+        type[untyped.get(t)] = await(types.get(t), null);
+      }
+      for (int t = 0; t < lengths.size(); t++) {
+        int i = longer.get(t);
+        Long len = await(lengths.get(t), WRONG_TYPE);
         if (len == WRONG_TYPE) {
-          untyped.add(i);
-          length[i] = -1;
-        } else if (ttl[i] != null && ttl[i] == -2) {
-          type[i] = "none";
+          type[i] = null; // no longer a string: counts as vanished, like a GET that fails
         } else {
-          type[i] = "string";
-          length[i] = len;
-          value[i] = head != NO_VALUE && head.length == len ? head : null;
+          length[i] = len; // 0: gone since, the GET tells
         }
       }
-      if (!untyped.isEmpty()) {
-        List<RedisFuture<String>> types = new ArrayList<>(untyped.size());
-        for (int i : untyped) {
-          types.add(async.type(keys.get(from + i)));
-        }
-        connection.flushCommands();
-        for (int t = 0; t < untyped.size(); t++) {
-          type[untyped.get(t)] = await(types.get(t), null);
-        }
+    }
+
+    private void flushPipe() {
+      try {
+        pipe.flush();
+      } catch (IOException e) {
+        throw lost(e);
       }
+    }
+
+    /** Closes the connection of the per-key reads (the Lettuce connection belongs to the caller). */
+    void close() {
+      pipe.close();
     }
 
     private boolean skipVanished(int next) {
@@ -502,23 +440,6 @@ final class RedisSource extends AbstractScanSource {
       }
     }
 
-    /** Like {@link #await}, but a server's error answer is thrown as such, for the caller to fall back. */
-    private <T> T awaitOrRefused(RedisFuture<T> f) {
-      try {
-        return f.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RedisCommandExecutionException refused) {
-          throw refused;
-        }
-        throw lost(e.getCause());
-      } catch (TimeoutException e) {
-        throw lost(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw lost(e);
-      }
-    }
-
     SourceException serverError(Throwable cause) {
       return new SourceException("server-error", -1, address + " answered " + cause.getMessage()
           + " after " + owner.count() + " keys (cursor " + owner.cursor() + ")", cause);
@@ -536,6 +457,64 @@ final class RedisSource extends AbstractScanSource {
     SourceException lost(Throwable cause) {
       return new SourceException("connection-lost", -1, "lost connection to " + address + " after "
           + owner.count() + " keys (cursor " + owner.cursor() + ")", cause);
+    }
+  }
+
+  /**
+   * One batch's {@code GETRANGE key 0 probe} and {@code PTTL key} for each key, buffered on a {@link RespPipe}
+   * by {@link #send} and read straight into arrays by {@link #read}, in the order they went out.
+   *
+   * <p>{@code probe} is the batch's budget divided by its keys, at most the value limit: a GETRANGE answers at
+   * most {@code probe + 1} bytes, so a batch holds at most budget + keys bytes of values, and a reply of at most
+   * {@code probe} bytes is the whole value. {@code head[i]} stays null when GETRANGE failed (a non-string);
+   * {@code ttlError[i]} is set when PTTL failed.
+   */
+  static final class Fetch {
+    private static final byte[] GETRANGE = "*4\r\n$8\r\nGETRANGE\r\n$".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PTTL = "*2\r\n$4\r\nPTTL\r\n$".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    final List<byte[]> keys;
+    final int from;
+    final int n;
+    final long probe;
+    final byte[][] head;
+    final long[] ttl;
+    final String[] ttlError;
+
+    private Fetch(List<byte[]> keys, int from, int n, long probe) {
+      this.keys = keys;
+      this.from = from;
+      this.n = n;
+      this.probe = probe;
+      this.head = new byte[n][];
+      this.ttl = new long[n];
+      this.ttlError = new String[n];
+    }
+
+    /** Buffers (does not flush) the fetch of {@code n > 0} keys from {@code from}. */
+    static Fetch send(RespPipe pipe, List<byte[]> keys, int from, int n, long budget, long maxValueBytes) {
+      long probe = Math.min(maxValueBytes, budget / n);
+      byte[] range = ("\r\n$1\r\n0\r\n$" + Long.toString(probe).length() + "\r\n" + probe + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < n; i++) {
+        byte[] k = keys.get(from + i);
+        pipe.keyCommand(GETRANGE, k, range);
+        pipe.keyCommand(PTTL, k, CRLF);
+      }
+      return new Fetch(keys, from, n, probe);
+    }
+
+    /** Reads the replies of {@link #send}'s commands, which must be the next replies on {@code pipe}. */
+    void read(RespPipe pipe) throws IOException {
+      for (int i = 0; i < n; i++) {
+        head[i] = pipe.readBulk(probe + 1);
+        long t = pipe.readInteger();
+        ttl[i] = t;
+        if (t == Long.MIN_VALUE) {
+          ttlError[i] = pipe.lastError;
+        }
+      }
     }
   }
 }
