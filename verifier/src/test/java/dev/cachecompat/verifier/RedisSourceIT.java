@@ -81,7 +81,8 @@ class RedisSourceIT {
 
   @Test
   void aServerThatRefusesScriptsIsScannedWithPlainCommandsAlike(RedisServer redis) {
-    // An ACL user without scripting: EVALSHA is refused, so every batch goes PTTL, STRLEN, GETRANGE, TYPE, GET.
+    // An ACL user without scripting (the scan once used a Lua script, with a plain pipeline as the fallback; it
+    // uses no script now): the same entries as the default user, AUTH with user and password on both connections.
     redis.cli("ACL", "SETUSER", "noscripts", "on", ">pw", "~*", "+@all", "-@scripting");
     try {
       String uri = "redis://noscripts:pw@" + redis.address();
