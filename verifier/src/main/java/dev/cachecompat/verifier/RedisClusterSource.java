@@ -43,7 +43,7 @@ final class RedisClusterSource extends AbstractScanSource {
           int port = n.getUri().getPort();
           String address = new SourceUri.HostPort(host, port).toString();
           RespPipe pipe = RedisSource.openPipe(host, port, null, null, 0, options);
-          nodes.add(new RedisSource.NodeScan(address, connection.getConnection(n.getNodeId()), pipe, options, this));
+          nodes.add(new RedisSource.NodeScan(address, pipe, options, this));
         }
       }
       nodes.sort((a, b) -> a.address.compareTo(b.address));

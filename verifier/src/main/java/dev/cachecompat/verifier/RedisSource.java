@@ -1,37 +1,25 @@
 package dev.cachecompat.verifier;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * A live Redis, scanned with {@code SCAN} (COUNT = batch size). For each batch, one pipelined write asks
- * {@code GETRANGE key 0 P} and {@code PTTL} of every key, P being the batch's value budget divided by its keys
- * (at most {@link SourceOptions#maxValueBytes()}): a reply of at most P bytes is the whole value, P + 1 bytes say
- * the value is longer. Longer values get {@code STRLEN} and then pipelined {@code GET}s (at most the budget per
- * pipeline; values longer than {@link SourceOptions#maxValueBytes()} are not fetched), keys whose GETRANGE fails
+ * A live Redis, scanned with {@code SCAN} (COUNT = batch size) over one plain RESP connection ({@link RespPipe}; no
+ * Lettuce: its setup alone costs a scan more CPU than a few hundred thousand keys' reads, docs/performance.md).
+ * For each batch, one pipelined write asks {@code GETRANGE key 0 P} and {@code PTTL} of every key, P being the
+ * batch's value budget divided by its keys (at most {@link SourceOptions#maxValueBytes()}): a reply of at most P
+ * bytes is the whole value, P + 1 bytes say the value is longer. Longer values get {@code STRLEN} and then
+ * pipelined {@code GET}s (at most the budget per pipeline; values longer than {@link SourceOptions#maxValueBytes()}
+ * are not fetched, and a GET answering more than that is read past, not kept), keys whose GETRANGE fails
  * (non-strings) get {@code TYPE}. The budget is {@link SourceOptions#BATCH_VALUE_BUDGET}, halved for full scans,
  * which fetch the next batch while delivering one (see {@link NodeScan#run}). Keys that vanish during the batch
- * are skipped. The commands are read straight into the batch's arrays (see {@link Fetch}): no future, no reply
- * list per key. No script: a server runs two plain commands per key for less CPU than one Lua call per key
- * ({@code docs/performance.md}), and ACLs without scripting need no other path.
+ * are skipped. Replies are read straight into the batch's arrays (see {@link Fetch}). No script: a server runs
+ * two plain commands per key for less CPU than one Lua call per key (docs/performance.md), and ACLs without
+ * scripting need no other path.
  *
  * <p>Cursor: {@code CURSOR} (a SCAN cursor, the next batch starts there) or {@code CURSOR+N} (the batch at
  * CURSOR, of which the first N keys were already delivered), or {@code done}. Resuming in the middle of a batch
@@ -40,23 +28,17 @@ import java.util.regex.Pattern;
  * may be returned twice).
  */
 final class RedisSource extends AbstractScanSource {
-  private static final byte[] NO_VALUE = new byte[0];
-  /** What a WRONGTYPE answer to STRLEN becomes (STRLEN itself never answers a negative number). */
-  private static final Long WRONG_TYPE = Long.MIN_VALUE;
   private static final Pattern CURSOR = Pattern.compile("(\\d{1,20})(?:\\+(\\d{1,9}))?");
+  /** The longest key read from a SCAN reply (Redis's own default limit of a bulk string). */
+  private static final long MAX_KEY_BYTES = 512L << 20;
 
   private final String description;
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
   private final NodeScan node;
 
-  private RedisSource(String description, String address, RedisClient client,
-      StatefulRedisConnection<byte[], byte[]> connection, RespPipe pipe, SourceOptions options) {
+  private RedisSource(String description, String address, RespPipe pipe, SourceOptions options) {
     super(options);
     this.description = description;
-    this.client = client;
-    this.connection = connection;
-    this.node = new NodeScan(address, connection, pipe, options, this);
+    this.node = new NodeScan(address, pipe, options, this);
     if (options.resumeCursor() != null) {
       node.resumeFrom(options.resumeCursor(), description);
     }
@@ -64,27 +46,14 @@ final class RedisSource extends AbstractScanSource {
 
   static RedisSource open(SourceUri uri, SourceOptions options) {
     SourceUri.HostPort hp = uri.hosts().get(0);
-    RedisURI.Builder b = RedisURI.builder().withHost(hp.host()).withPort(hp.port()).withDatabase(uri.database())
-        .withTimeout(options.timeout());
-    if (uri.password() != null) {
-      if (uri.user() != null) {
-        b.withAuthentication(uri.user(), uri.password().toCharArray());
-      } else {
-        b.withPassword(uri.password().toCharArray());
-      }
-    }
-    RedisClient client = RedisClient.create();
-    client.setOptions(clientOptions());
     RespPipe pipe = null;
     try {
-      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE, b.build());
       pipe = openPipe(hp.host(), hp.port(), uri.user(), uri.password(), uri.database(), options);
-      return new RedisSource(uri.toString(), hp.toString(), client, c, pipe, options);
+      return new RedisSource(uri.toString(), hp.toString(), pipe, options);
     } catch (RuntimeException e) {
       if (pipe != null) {
         pipe.close();
       }
-      shutdown(client);
       if (e instanceof SourceException) {
         throw e;
       }
@@ -92,7 +61,7 @@ final class RedisSource extends AbstractScanSource {
     }
   }
 
-  /** The {@link RespPipe} of a node's per-key reads; a failure is unchecked, for the caller's connect error. */
+  /** The {@link RespPipe} of one node; a failure is unchecked, for the caller's connect error. */
   static RespPipe openPipe(String host, int port, String user, String password, int database,
       SourceOptions options) {
     try {
@@ -100,15 +69,6 @@ final class RedisSource extends AbstractScanSource {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  /** No silent reconnects: a lost connection must fail the scan, not stall it. */
-  static ClientOptions clientOptions() {
-    // No per-command timeout timers either: await() bounds every wait, and a timer per pipelined command is a
-    // measurable cost at tens of thousands of commands a second.
-    return ClientOptions.builder().autoReconnect(false)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build();
   }
 
   static void shutdown(io.lettuce.core.AbstractRedisClient client) {
@@ -140,38 +100,47 @@ final class RedisSource extends AbstractScanSource {
 
   @Override
   public void close() {
-    try {
-      node.close();
-      connection.close();
-    } finally {
-      shutdown(client);
+    node.close();
+  }
+
+  /** One SCAN reply: the next cursor and the keys. */
+  record Page(String cursor, List<byte[]> keys) {
+    boolean isFinished() {
+      return cursor.equals("0");
     }
   }
 
   /**
-   * The scan of one Redis node (a standalone server or a cluster master). Delivers through its owner, which
-   * serializes deliveries of several nodes and keeps {@link #cursor()} consistent with what was delivered.
+   * The scan of one Redis node (a standalone server or a cluster master) over its own {@link RespPipe}. Delivers
+   * through its owner, which serializes deliveries of several nodes and keeps {@link #cursor()} consistent with
+   * what was delivered.
    */
   static final class NodeScan {
+    private static final byte[] SCAN = ascii("SCAN");
+    private static final byte[] COUNT = ascii("COUNT");
+    private static final byte[] TYPE = ascii("TYPE");
+    private static final byte[] STRLEN = ascii("STRLEN");
+    private static final byte[] GET = ascii("GET");
+
     final String address;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    /** The per-key reads (see {@link Fetch}); everything else goes through {@link #connection}. */
     private final RespPipe pipe;
     private final SourceOptions options;
     private final AbstractScanSource owner;
     /** Cursor state, guarded by {@code owner}'s delivery lock: the batch's SCAN cursor and keys delivered of it. */
-    private String scanCursor = ScanCursor.INITIAL.getCursor();
+    private String scanCursor = "0";
     private int position;
     private boolean done;
     volatile boolean stopped;
 
-    NodeScan(String address, StatefulRedisConnection<byte[], byte[]> connection, RespPipe pipe,
-        SourceOptions options, AbstractScanSource owner) {
+    NodeScan(String address, RespPipe pipe, SourceOptions options, AbstractScanSource owner) {
       this.address = address;
-      this.connection = connection;
       this.pipe = pipe;
       this.options = options;
       this.owner = owner;
+    }
+
+    private static byte[] ascii(String s) {
+      return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     void resumeFrom(String cursor, String source) {
@@ -206,16 +175,15 @@ final class RedisSource extends AbstractScanSource {
      * <p>Full scans keep the server busy while a batch is delivered: the SCAN of the next batch goes out with the
      * current batch's {@link Fetch}, and the next batch's fetch goes out before the current batch is delivered.
      * Each fetch then gets half of {@link SourceOptions#BATCH_VALUE_BUDGET}, so the two batches held at once stay
-     * within one budget. The cursor still moves only as keys are delivered; a fetched-ahead batch is simply read
-     * again on resume. Sampled scans fetch one batch at a time (they may read a batch twice).
+     * within one budget. Replies come in the order the commands went out, so a batch that needs more commands
+     * (TYPE, STRLEN, GET) first reads the fetched-ahead batch's replies. The cursor still moves only as keys are
+     * delivered; a fetched-ahead batch is simply read again on resume. Sampled scans fetch one batch at a time
+     * (they may read a batch twice).
      */
     void run(EntryConsumer consumer) {
-      RedisAsyncCommands<byte[], byte[]> async = connection.async();
-      connection.setAutoFlushCommands(false); // one write per pipeline; this connection is this scan's alone
-      ScanArgs args = ScanArgs.Builder.limit(options.batchSize());
       boolean ahead = options.sample() == 0;
       long budget = ahead ? SourceOptions.BATCH_VALUE_BUDGET / 2 : SourceOptions.BATCH_VALUE_BUDGET;
-      KeyScanCursor<byte[]> nextPage = null;
+      Page nextPage = null;
       Fetch nextFetch = null;
       while (!isDone() && !stopped && !owner.sampleReached()) {
         String from;
@@ -224,16 +192,16 @@ final class RedisSource extends AbstractScanSource {
           from = scanCursor;
           skip = position;
         }
-        KeyScanCursor<byte[]> page = nextPage;
+        Page page = nextPage;
         Fetch fetch = nextFetch;
         nextPage = null;
         nextFetch = null;
         if (page == null) {
-          RedisFuture<KeyScanCursor<byte[]>> scan = async.scan(ScanCursor.of(from), args);
-          connection.flushCommands();
-          page = await(scan, null);
+          sendScan(from);
+          flush();
+          page = readScan();
         }
-        List<byte[]> keys = page.getKeys();
+        List<byte[]> keys = page.keys();
         int end = keys.size();
         if (options.sample() > 0) {
           end = (int) Math.min(end, skip + Math.max(0, options.sample() - owner.count()));
@@ -241,90 +209,146 @@ final class RedisSource extends AbstractScanSource {
         int start = Math.min(skip, end);
         if (fetch == null && end > start) {
           fetch = Fetch.send(pipe, keys, start, end - start, budget, options.maxValueBytes());
-          flushPipe();
         }
-        RedisFuture<KeyScanCursor<byte[]>> scanAhead =
-            ahead && !page.isFinished() ? async.scan(ScanCursor.of(page.getCursor()), args) : null;
-        connection.flushCommands();
+        boolean scanAhead = ahead && !page.isFinished();
+        if (scanAhead) {
+          sendScan(page.cursor());
+        }
+        flush();
         if (fetch != null) {
-          try {
-            fetch.read(pipe);
-          } catch (IOException e) {
-            throw lost(e);
+          read(fetch);
+        }
+        if (scanAhead) {
+          nextPage = readScan();
+          if (!nextPage.keys().isEmpty()) {
+            nextFetch = Fetch.send(pipe, nextPage.keys(), 0, nextPage.keys().size(), budget,
+                options.maxValueBytes());
+            flush();
           }
         }
-        SourceException aheadFailed = null;
-        if (scanAhead != null) {
-          try {
-            nextPage = await(scanAhead, null);
-            if (!nextPage.getKeys().isEmpty()) {
-              nextFetch = Fetch.send(pipe, nextPage.getKeys(), 0, nextPage.getKeys().size(), budget,
-                  options.maxValueBytes());
-              flushPipe();
-            }
-          } catch (SourceException e) {
-            aheadFailed = e; // this batch is read: deliver it first
-            nextPage = null;
-          }
-        }
-        if (!deliverBatch(consumer, async, keys, start, end, fetch, budget)) {
+        if (!deliverBatch(consumer, keys, start, end, fetch, nextFetch, budget)) {
           return;
-        }
-        if (aheadFailed != null) {
-          throw again(aheadFailed); // its message says how far the scan got: now, after this batch
         }
         if (end < keys.size()) {
           continue; // keys of the sample vanished before they were read: take more of this same batch
         }
         synchronized (owner) {
-          scanCursor = page.getCursor();
+          scanCursor = page.cursor();
           position = 0;
           done = page.isFinished();
         }
       }
     }
 
-    private boolean deliverBatch(EntryConsumer consumer, RedisAsyncCommands<byte[], byte[]> async,
-        List<byte[]> keys, int from, int end, Fetch fetch, long budget) {
+    private void sendScan(String cursor) {
+      pipe.command(SCAN, ascii(cursor), COUNT, ascii(Integer.toString(options.batchSize())));
+    }
+
+    /** A SCAN reply: an array of the next cursor and an array of keys. */
+    private Page readScan() {
+      try {
+        int parts = pipe.readArray(2);
+        if (parts < 0) {
+          throw serverError(pipe.lastError);
+        }
+        if (parts != 2) {
+          throw lost(new IOException("SCAN answered an array of " + parts + " elements, not 2"));
+        }
+        byte[] cursor = pipe.readBulk(20);
+        if (cursor == null) {
+          throw lost(new IOException("SCAN answered an error as its cursor: " + pipe.lastError));
+        }
+        String next = new String(cursor, StandardCharsets.US_ASCII);
+        if (!CURSOR.matcher(next).matches() || next.contains("+")) {
+          throw lost(new IOException("SCAN answered a bad cursor: " + RawEntry.escape(cursor)));
+        }
+        int n = pipe.readArray(1 << 24);
+        if (n < 0) {
+          throw lost(new IOException("SCAN answered an error as its keys: " + pipe.lastError));
+        }
+        List<byte[]> keys = new ArrayList<>(Math.min(n, 1 << 16));
+        for (int i = 0; i < n; i++) {
+          byte[] k = pipe.readBulk(MAX_KEY_BYTES);
+          if (k == null) {
+            throw lost(new IOException("SCAN answered an error as a key: " + pipe.lastError));
+          }
+          keys.add(k);
+        }
+        return new Page(next, keys);
+      } catch (IOException e) {
+        throw lost(e);
+      }
+    }
+
+    private void read(Fetch f) {
+      try {
+        f.read(pipe);
+      } catch (IOException e) {
+        throw lost(e);
+      }
+    }
+
+    private void flush() {
+      try {
+        pipe.flush();
+      } catch (IOException e) {
+        throw lost(e);
+      }
+    }
+
+    /** Closes this node's connection. */
+    void close() {
+      pipe.close();
+    }
+
+    /**
+     * Delivers keys {@code from} to {@code end} of a batch whose {@code fetch} was read. {@code pending} is a fetch
+     * sent after it and perhaps not read yet: it is read before any more command goes out.
+     */
+    private boolean deliverBatch(EntryConsumer consumer, List<byte[]> keys, int from, int end, Fetch fetch,
+        Fetch pending, long budget) {
       int n = end - from;
       String[] type = new String[n];
       Long[] ttl = new Long[n];
       long[] length = new long[n];
       byte[][] value = new byte[n][];
       if (n > 0) {
-        readFetch(async, fetch, type, ttl, length, value);
+        readFetch(fetch, pending, type, ttl, length, value);
       }
-      // Values longer than the fetch's probe (and empty ones): pipelined GETs, at most `budget` bytes a pipeline (a single over-budget
-      // value still goes alone), delivered in key order with the rest.
-      List<RedisFuture<byte[]>> gets = new ArrayList<>();
-      int getsFrom = 0;
+      // Values longer than the fetch's probe (and empty ones): pipelined GETs, at most `budget` bytes a pipeline
+      // (a single over-budget value still goes alone), read in key order as the keys are delivered.
+      int getsEnd = 0; // keys before this index had their GET sent (and read, when they are before i)
       for (int i = 0; i < n; i++) {
         String t = type[i];
-        boolean needsGet = "string".equals(t) && value[i] == null && length[i] <= options.maxValueBytes();
         boolean fetched = false;
-        if (needsGet) {
-          if (i >= getsFrom + gets.size()) {
-            gets.clear();
-            getsFrom = i;
+        if (wantsGet(type[i], value[i], length[i])) {
+          if (i >= getsEnd) {
+            readPending(pending);
             long bytes = 0;
-            for (int j = i; j < n; j++) {
-              boolean wanted = "string".equals(type[j]) && value[j] == null && length[j] <= options.maxValueBytes();
+            int j = i;
+            for (; j < n; j++) {
+              boolean wanted = wantsGet(type[j], value[j], length[j]);
               if (wanted && j > i && bytes + length[j] > budget) {
                 break;
               }
-              gets.add(wanted ? async.get(keys.get(from + j)) : null);
-              bytes += wanted ? length[j] : 0;
+              if (wanted) {
+                pipe.command(GET, keys.get(from + j));
+                bytes += length[j];
+              }
             }
-            connection.flushCommands();
+            getsEnd = j;
+            flush();
           }
-          // a GET that fails (the key changed type since) counts as vanished, like one that answers nil
-          byte[] v = await(gets.get(i - getsFrom), NO_VALUE);
-          value[i] = v == NO_VALUE ? null : v;
-          fetched = true;
+          byte[] v = readGet(i, length);
+          if (v != RespPipe.SKIPPED) { // else: grew past the limit since its STRLEN, reported by its new length
+            value[i] = v;
+            fetched = true;
+          }
         }
         Long pttl = ttl[i];
         if (t == null || t.equals("none") || (pttl != null && pttl == -2) || (fetched && value[i] == null)) {
           if (!skipVanished(from + i + 1)) {
+            drainGets(i + 1, getsEnd, type, value, length);
             return false;
           }
           continue;
@@ -335,10 +359,48 @@ final class RedisSource extends AbstractScanSource {
         value[i] = null; // delivered: let it go
         int next = from + i + 1;
         if (!owner.deliver(consumer, e, () -> position = next)) {
+          drainGets(i + 1, getsEnd, type, value, length);
           return false;
         }
       }
       return true;
+    }
+
+    private boolean wantsGet(String type, byte[] value, long length) {
+      return "string".equals(type) && value == null && length <= options.maxValueBytes();
+    }
+
+    /**
+     * The reply of key {@code i}'s GET: its value; null when the key vanished or changed type since (nil or an
+     * error); {@link RespPipe#SKIPPED} when it grew past the limit since its STRLEN (read past, not kept; its new
+     * length goes to {@code length[i]}).
+     */
+    private byte[] readGet(int i, long[] length) {
+      try {
+        byte[] v = pipe.readBulkOrSkip(options.maxValueBytes());
+        if (v == RespPipe.SKIPPED) {
+          length[i] = pipe.skippedLength;
+          return v;
+        }
+        return v == RespPipe.NIL ? null : v;
+      } catch (IOException e) {
+        throw lost(e);
+      }
+    }
+
+    /** Reads the GET replies still unread when a delivery stops early, so the pipe stays in step. */
+    private void drainGets(int i, int getsEnd, String[] type, byte[][] value, long[] length) {
+      for (; i < getsEnd; i++) {
+        if (wantsGet(type[i], value[i], length[i])) {
+          readGet(i, length);
+        }
+      }
+    }
+
+    private void readPending(Fetch pending) {
+      if (pending != null && !pending.isRead()) {
+        read(pending);
+      }
     }
 
     /**
@@ -346,13 +408,12 @@ final class RedisSource extends AbstractScanSource {
      * GETRANGE failed and STRLEN for the values longer than the fetch's probe, in one more pipeline. A value left
      * null with a length within {@link SourceOptions#maxValueBytes()} is fetched by GET afterwards.
      */
-    private void readFetch(RedisAsyncCommands<byte[], byte[]> async, Fetch f, String[] type, Long[] ttl,
-        long[] length, byte[][] value) {
+    private void readFetch(Fetch f, Fetch pending, String[] type, Long[] ttl, long[] length, byte[][] value) {
       List<Integer> untyped = null;
       List<Integer> longer = null;
       for (int i = 0; i < f.n; i++) {
         if (f.ttlError[i] != null) {
-          throw serverError(new RedisCommandExecutionException(f.ttlError[i]));
+          throw serverError(f.ttlError[i]);
         }
         long pttl = f.ttl[i];
         ttl[i] = pttl;
@@ -377,40 +438,33 @@ final class RedisSource extends AbstractScanSource {
       if (untyped == null && longer == null) {
         return;
       }
-      List<RedisFuture<String>> types = new ArrayList<>();
-      List<RedisFuture<Long>> lengths = new ArrayList<>();
+      readPending(pending);
       for (int i : untyped == null ? List.<Integer>of() : untyped) {
-        types.add(async.type(f.keys.get(f.from + i)));
+        pipe.command(TYPE, f.keys.get(f.from + i));
       }
       for (int i : longer == null ? List.<Integer>of() : longer) {
-        lengths.add(async.strlen(f.keys.get(f.from + i)));
+        pipe.command(STRLEN, f.keys.get(f.from + i));
       }
-      connection.flushCommands();
-      for (int t = 0; t < types.size(); t++) {
-        type[untyped.get(t)] = await(types.get(t), null);
-      }
-      for (int t = 0; t < lengths.size(); t++) {
-        int i = longer.get(t);
-        Long len = await(lengths.get(t), WRONG_TYPE);
-        if (len == WRONG_TYPE) {
-          type[i] = null; // no longer a string: counts as vanished, like a GET that fails
-        } else {
-          length[i] = len; // 0: gone since, the GET tells
-        }
-      }
-    }
-
-    private void flushPipe() {
+      flush();
       try {
-        pipe.flush();
+        for (int i : untyped == null ? List.<Integer>of() : untyped) {
+          String t = pipe.readSimple();
+          if (t == null) {
+            throw serverError(pipe.lastError);
+          }
+          type[i] = t;
+        }
+        for (int i : longer == null ? List.<Integer>of() : longer) {
+          long len = pipe.readInteger();
+          if (len == Long.MIN_VALUE) {
+            type[i] = null; // no longer a string: counts as vanished, like a GET that fails
+          } else {
+            length[i] = len; // 0: gone since, the GET tells
+          }
+        }
       } catch (IOException e) {
         throw lost(e);
       }
-    }
-
-    /** Closes the connection of the per-key reads (the Lettuce connection belongs to the caller). */
-    void close() {
-      pipe.close();
     }
 
     private boolean skipVanished(int next) {
@@ -420,38 +474,9 @@ final class RedisSource extends AbstractScanSource {
       return !stopped;
     }
 
-    /** The command's result; {@code onServerError} when Redis answered an error; a lost connection throws. */
-    private <T> T await(RedisFuture<T> f, T onServerError) {
-      try {
-        return f.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RedisCommandExecutionException) {
-          if (onServerError != null) {
-            return onServerError;
-          }
-          throw serverError(e.getCause());
-        }
-        throw lost(e.getCause());
-      } catch (TimeoutException e) {
-        throw lost(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw lost(e);
-      }
-    }
-
-    SourceException serverError(Throwable cause) {
-      return new SourceException("server-error", -1, address + " answered " + cause.getMessage()
-          + " after " + owner.count() + " keys (cursor " + owner.cursor() + ")", cause);
-    }
-
-    /** A failure of {@link #await} made again, to say how far the scan got by now. */
-    private SourceException again(SourceException e) {
-      return switch (e.code()) {
-        case "connection-lost" -> lost(e.getCause());
-        case "server-error" -> serverError(e.getCause());
-        default -> e;
-      };
+    SourceException serverError(String message) {
+      return new SourceException("server-error", -1, address + " answered " + message
+          + " after " + owner.count() + " keys (cursor " + owner.cursor() + ")");
     }
 
     SourceException lost(Throwable cause) {
@@ -505,8 +530,18 @@ final class RedisSource extends AbstractScanSource {
       return new Fetch(keys, from, n, probe);
     }
 
-    /** Reads the replies of {@link #send}'s commands, which must be the next replies on {@code pipe}. */
+    private boolean read;
+
+    boolean isRead() {
+      return read;
+    }
+
+    /** Reads the replies of {@link #send}'s commands, which must be the next replies on {@code pipe}; once. */
     void read(RespPipe pipe) throws IOException {
+      if (read) {
+        return;
+      }
+      read = true;
       for (int i = 0; i < n; i++) {
         head[i] = pipe.readBulk(probe + 1);
         long t = pipe.readInteger();

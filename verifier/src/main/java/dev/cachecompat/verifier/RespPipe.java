@@ -30,8 +30,15 @@ final class RespPipe implements Closeable {
   private int rpos;
   private int rlen;
   private byte[] line = new byte[128];
-  /** The text of the last error reply read by {@link #readBulk} or {@link #readInteger}. */
+  /** What {@link #readBulkOrSkip} answers for a nil reply. */
+  static final byte[] NIL = new byte[0];
+  /** What {@link #readBulkOrSkip} answers for a bulk string longer than asked for (read past, not kept). */
+  static final byte[] SKIPPED = new byte[0];
+
+  /** The text of the last error reply read. */
   String lastError;
+  /** The length of the last bulk string {@link #readBulkOrSkip} read past. */
+  long skippedLength;
 
   private RespPipe(Socket socket) throws IOException {
     this.socket = socket;
@@ -180,12 +187,16 @@ final class RespPipe implements Closeable {
     if (len < 0 || len > max) {
       throw new IOException("bulk reply of " + len + " bytes where at most " + max + " were asked for");
     }
-    byte[] b = new byte[(int) len];
+    return readBulkBody((int) len);
+  }
+
+  private byte[] readBulkBody(int len) throws IOException {
+    byte[] b = new byte[len];
     int done = 0;
     while (done < len) {
       if (rpos == rlen) {
         if (len - done >= rbuf.length) { // large value: straight into its array
-          int r = in.read(b, done, (int) len - done);
+          int r = in.read(b, done, len - done);
           if (r < 0) {
             throw new EOFException("connection closed");
           }
@@ -194,7 +205,7 @@ final class RespPipe implements Closeable {
         }
         fill();
       }
-      int k = (int) Math.min(len - done, rlen - rpos);
+      int k = Math.min(len - done, rlen - rpos);
       System.arraycopy(rbuf, rpos, b, done, k);
       rpos += k;
       done += k;
@@ -203,6 +214,85 @@ final class RespPipe implements Closeable {
       throw new IOException("bulk reply not followed by CRLF");
     }
     return b;
+  }
+
+  /**
+   * The next reply, a bulk string: its bytes when at most {@code max}; {@link #SKIPPED} when longer (its bytes are
+   * read and dropped, {@link #skippedLength} says how many); {@link #NIL} for nil; null for an error reply (its
+   * text in {@link #lastError}).
+   *
+   * @throws IOException when the connection fails or the reply is of another kind
+   */
+  byte[] readBulkOrSkip(long max) throws IOException {
+    int t = readByte();
+    if (t == '-') {
+      lastError = new String(readLine(), StandardCharsets.UTF_8);
+      return null;
+    }
+    if (t != '$') {
+      throw unexpected(t, "a bulk string");
+    }
+    long len = readNumber();
+    if (len == -1) {
+      return NIL;
+    }
+    if (len < 0) {
+      throw new IOException("bulk reply of " + len + " bytes");
+    }
+    if (len > max) {
+      for (long left = len + 2; left > 0; ) { // the bytes and their CRLF
+        if (rpos == rlen) {
+          fill();
+        }
+        int k = (int) Math.min(left, rlen - rpos);
+        rpos += k;
+        left -= k;
+      }
+      skippedLength = len;
+      return SKIPPED;
+    }
+    return readBulkBody((int) len);
+  }
+
+  /**
+   * The next reply, an array header: its element count (at most {@code max}); -1 for an error reply (its text in
+   * {@link #lastError}).
+   *
+   * @throws IOException when the connection fails, the reply is of another kind or the count is over {@code max}
+   */
+  int readArray(int max) throws IOException {
+    int t = readByte();
+    if (t == '-') {
+      lastError = new String(readLine(), StandardCharsets.UTF_8);
+      return -1;
+    }
+    if (t != '*') {
+      throw unexpected(t, "an array");
+    }
+    long n = readNumber();
+    if (n < 0 || n > max) {
+      throw new IOException("array reply of " + n + " elements where at most " + max + " were expected");
+    }
+    return (int) n;
+  }
+
+  /**
+   * The next reply, a simple string (as TYPE answers): its text; null for an error reply (its text in
+   * {@link #lastError}).
+   *
+   * @throws IOException when the connection fails or the reply is of another kind
+   */
+  String readSimple() throws IOException {
+    int t = readByte();
+    String line = new String(readLine(), StandardCharsets.UTF_8);
+    if (t == '-') {
+      lastError = line;
+      return null;
+    }
+    if (t != '+') {
+      throw unexpected(t, "a simple string");
+    }
+    return line;
   }
 
   /**

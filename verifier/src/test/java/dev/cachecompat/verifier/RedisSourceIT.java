@@ -318,4 +318,37 @@ class RedisSourceIT {
     // only keys read before the delete: the batch being delivered and the one fetched ahead (100 keys each)
     assertTrue(deletedButDelivered <= 200, "deleted keys delivered: " + deletedButDelivered);
   }
+
+  @Test
+  void batchesThatNeedMoreCommandsStayInStepWithTheBatchFetchedAhead(RedisServer redis) {
+    // Full scan, several batches of ~1000 keys (probe ~8 KiB): in many batches, lists (TYPE), empty strings and
+    // 20,000-byte values (STRLEN, GET) need commands after the next batch's fetch went out.
+    Map<String, Integer> sizes = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 5000; i++) {
+      if (i % 7 != 0) {
+        sizes.put("k:" + i, i % 11 == 0 ? 0 : i % 13 == 0 ? 20_000 : 40);
+      }
+    }
+    setSized(redis, Map.of(), String.join("\n",
+        "p = r.pipeline(transaction=False)",
+        "for i in range(5000):",
+        "    if i % 7 == 0: p.rpush(b'k:%d' % i, b'a')",
+        "    else: p.set(b'k:%d' % i, b'v' * (0 if i % 11 == 0 else 20000 if i % 13 == 0 else 40))",
+        "p.execute()", ""));
+    try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults())) {
+      Map<String, RawEntry> got = SourceFixtures.scanAll(s);
+      assertEquals(5000, got.size());
+      for (int i = 0; i < 5000; i++) {
+        RawEntry r = got.get(HexFormat.of().formatHex(bytes("k:" + i)));
+        if (i % 7 == 0) {
+          assertEquals("list", r.redisType(), r::toString);
+          assertEquals(null, r.value(), r::toString);
+        } else {
+          int n = sizes.get("k:" + i);
+          assertEquals("string", r.redisType(), r::toString);
+          assertTrue(r.value() != null && r.value().length == n, r::toString);
+        }
+      }
+    }
+  }
 }

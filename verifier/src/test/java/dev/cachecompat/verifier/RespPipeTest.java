@@ -162,4 +162,35 @@ class RespPipeTest {
       assertEquals(-2, p.readInteger());
     }
   }
+
+  @Test
+  void aGetLongerThanAskedForIsReadPastAndTheNextReplyStillReads() throws Exception {
+    String big = "x".repeat(200_000);
+    try (FakeServer f = new FakeServer(0, "$200000\r\n" + big + "\r\n$-1\r\n$2\r\nok\r\n-ERR gone\r\n:7\r\n");
+        RespPipe p = f.connect()) {
+      assertTrue(p.readBulkOrSkip(100) == RespPipe.SKIPPED);
+      assertEquals(200_000, p.skippedLength);
+      assertTrue(p.readBulkOrSkip(100) == RespPipe.NIL);
+      assertArrayEquals("ok".getBytes(StandardCharsets.US_ASCII), p.readBulkOrSkip(2));
+      assertNull(p.readBulkOrSkip(2));
+      assertEquals("ERR gone", p.lastError);
+      assertEquals(7, p.readInteger());
+    }
+  }
+
+  @Test
+  void readsScanShapedArraysAndTypeAnswersAndBoundsArrayCounts() throws Exception {
+    try (FakeServer f = new FakeServer(0, "*2\r\n$2\r\n17\r\n*1\r\n$1\r\nk\r\n+list\r\n-NOPERM no\r\n*5\r\n");
+        RespPipe p = f.connect()) {
+      assertEquals(2, p.readArray(2));
+      assertArrayEquals("17".getBytes(StandardCharsets.US_ASCII), p.readBulk(20));
+      assertEquals(1, p.readArray(10));
+      assertArrayEquals(new byte[] {'k'}, p.readBulk(10));
+      assertEquals("list", p.readSimple());
+      assertNull(p.readSimple());
+      assertEquals("NOPERM no", p.lastError);
+      IOException e = assertThrows(IOException.class, () -> p.readArray(4));
+      assertEquals("array reply of 5 elements where at most 4 were expected", e.getMessage());
+    }
+  }
 }
