@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
 /**
  * A live Redis Cluster: every master is scanned as by {@link RedisSource}, all masters in parallel (one thread
  * each), deliveries serialized on this source so the consumer never runs concurrently. Replicas are not scanned
- * (they hold the same keys).
+ * (they hold the same keys). Lettuce's cluster client only finds the masters; each is scanned over its own
+ * {@link RespPipe}.
  *
  * <p>Cursor: {@code HOST:PORT=CURSOR[+N],...}, one {@link RedisSource} cursor per master, in the order of the
  * masters' addresses, or {@code done}; resuming needs the same masters (a failover in between is a

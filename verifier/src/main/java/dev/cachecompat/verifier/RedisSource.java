@@ -506,6 +506,8 @@ final class RedisSource extends AbstractScanSource {
     final byte[][] head;
     final long[] ttl;
     final String[] ttlError;
+    /** Whether {@link #read} ran (on the scan's thread only). */
+    private boolean read;
 
     private Fetch(List<byte[]> keys, int from, int n, long probe) {
       this.keys = keys;
@@ -529,8 +531,6 @@ final class RedisSource extends AbstractScanSource {
       }
       return new Fetch(keys, from, n, probe);
     }
-
-    private boolean read;
 
     boolean isRead() {
       return read;
