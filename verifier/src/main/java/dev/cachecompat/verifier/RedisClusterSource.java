@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
 /**
  * A live Redis Cluster: every master is scanned as by {@link RedisSource}, all masters in parallel (one thread
  * each), deliveries serialized on this source so the consumer never runs concurrently. Replicas are not scanned
- * (they hold the same keys).
+ * (they hold the same keys). Lettuce's cluster client only finds the masters; each is scanned over its own
+ * {@link RespPipe}.
  *
  * <p>Cursor: {@code HOST:PORT=CURSOR[+N],...}, one {@link RedisSource} cursor per master, in the order of the
  * masters' addresses, or {@code done}; resuming needs the same masters (a failover in between is a
@@ -36,15 +37,23 @@ final class RedisClusterSource extends AbstractScanSource {
     this.description = uri.toString();
     this.client = client;
     this.connection = connection;
-    for (RedisClusterNode n : connection.getPartitions()) {
-      if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-        String address = new SourceUri.HostPort(n.getUri().getHost(), n.getUri().getPort()).toString();
-        nodes.add(new RedisSource.NodeScan(address, connection.getConnection(n.getNodeId()), options, this));
+    try {
+      for (RedisClusterNode n : connection.getPartitions()) {
+        if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+          String host = n.getUri().getHost();
+          int port = n.getUri().getPort();
+          String address = new SourceUri.HostPort(host, port).toString();
+          RespPipe pipe = RedisSource.openPipe(host, port, null, null, 0, options);
+          nodes.add(new RedisSource.NodeScan(address, pipe, options, this));
+        }
       }
-    }
-    nodes.sort((a, b) -> a.address.compareTo(b.address));
-    if (options.resumeCursor() != null) {
-      resume(options.resumeCursor());
+      nodes.sort((a, b) -> a.address.compareTo(b.address));
+      if (options.resumeCursor() != null) {
+        resume(options.resumeCursor());
+      }
+    } catch (RuntimeException e) {
+      nodes.forEach(RedisSource.NodeScan::close);
+      throw e;
     }
   }
 
@@ -171,6 +180,7 @@ final class RedisClusterSource extends AbstractScanSource {
   @Override
   public void close() {
     try {
+      nodes.forEach(RedisSource.NodeScan::close);
       connection.close();
     } finally {
       RedisSource.shutdown(client);

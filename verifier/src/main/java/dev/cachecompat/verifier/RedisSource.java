@@ -1,34 +1,25 @@
 package dev.cachecompat.verifier;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * A live Redis, scanned with {@code SCAN} (COUNT = batch size). For each batch, one {@code EVALSHA} of
- * {@link #FETCH} asks PTTL, STRLEN (TYPE for non-strings) and the value of every key within the batch's budget;
- * a server that refuses scripts gets one pipelined round trip of {@code PTTL}, {@code STRLEN} and
- * {@code GETRANGE 0 (budget / batch size - 1)} instead, {@code TYPE} only for keys that are not strings. Longer
- * values follow by pipelined {@code GET}s (at most the budget per pipeline; longer values than
- * {@link SourceOptions#maxValueBytes()} are not fetched). The budget is {@link SourceOptions#BATCH_VALUE_BUDGET},
- * halved for full scans, which fetch the next batch while delivering one (see {@link NodeScan#run}). Keys that
- * vanish during the batch are skipped.
+ * A live Redis, scanned with {@code SCAN} (COUNT = batch size) over one plain RESP connection ({@link RespPipe}; no
+ * Lettuce: its setup alone costs a scan more CPU than a few hundred thousand keys' reads, docs/performance.md).
+ * For each batch, one pipelined write asks {@code GETRANGE key 0 P} and {@code PTTL} of every key, P being the
+ * batch's value budget divided by its keys (at most {@link SourceOptions#maxValueBytes()}): a reply of at most P
+ * bytes is the whole value, P + 1 bytes say the value is longer. Longer values get {@code STRLEN} and then
+ * pipelined {@code GET}s (at most the budget per pipeline; values longer than {@link SourceOptions#maxValueBytes()}
+ * are not fetched, and a GET answering more than that is read past, not kept), keys whose GETRANGE fails
+ * (non-strings) get {@code TYPE}. The budget is {@link SourceOptions#BATCH_VALUE_BUDGET}, halved for full scans,
+ * which fetch the next batch while delivering one (see {@link NodeScan#run}). Keys that vanish during the batch
+ * are skipped. Replies are read straight into the batch's arrays (see {@link Fetch}). No script: a server runs
+ * two plain commands per key for less CPU than one Lua call per key (docs/performance.md), and ACLs without
+ * scripting need no other path.
  *
  * <p>Cursor: {@code CURSOR} (a SCAN cursor, the next batch starts there) or {@code CURSOR+N} (the batch at
  * CURSOR, of which the first N keys were already delivered), or {@code done}. Resuming in the middle of a batch
@@ -37,49 +28,17 @@ import java.util.regex.Pattern;
  * may be returned twice).
  */
 final class RedisSource extends AbstractScanSource {
-  private static final byte[] NO_VALUE = new byte[0];
-  /** What a WRONGTYPE answer to STRLEN becomes (STRLEN itself never answers a negative number). */
-  private static final Long WRONG_TYPE = Long.MIN_VALUE;
-  private static final byte[][] NO_KEYS = new byte[0][];
-  /**
-   * ARGV: the longest value to fetch, the batch's value budget, then the keys. Returns per key its PTTL (-2: gone),
-   * its STRLEN or, for a non-string, its TYPE, and its value or false (over the limit or the budget left). Read
-   * only; no key in KEYS, so cluster nodes accept the keys of several slots of their own.
-   */
-  static final String FETCH = String.join("\n",
-      "local limit, budget, out = tonumber(ARGV[1]), tonumber(ARGV[2]), {}",
-      "for i = 3, #ARGV do",
-      "  local k = ARGV[i]",
-      "  local ttl = redis.call('PTTL', k)",
-      "  local len = redis.pcall('STRLEN', k)",
-      "  local v = false",
-      "  if type(len) == 'table' then",
-      "    len = redis.call('TYPE', k)['ok']",
-      "  elseif ttl ~= -2 and len <= limit and len <= budget then",
-      "    v = redis.call('GET', k)",
-      "    budget = budget - len",
-      "  end",
-      "  out[#out + 1] = ttl",
-      "  out[#out + 1] = len",
-      "  out[#out + 1] = v",
-      "end",
-      "return out");
-  private static final String FETCH_SHA = sha1Hex(FETCH);
   private static final Pattern CURSOR = Pattern.compile("(\\d{1,20})(?:\\+(\\d{1,9}))?");
+  /** The longest key read from a SCAN reply (Redis's own default limit of a bulk string). */
+  private static final long MAX_KEY_BYTES = 512L << 20;
 
   private final String description;
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
   private final NodeScan node;
 
-  private RedisSource(String description, String address, RedisClient client,
-      StatefulRedisConnection<byte[], byte[]> connection,
-      SourceOptions options) {
+  private RedisSource(String description, String address, RespPipe pipe, SourceOptions options) {
     super(options);
     this.description = description;
-    this.client = client;
-    this.connection = connection;
-    this.node = new NodeScan(address, connection, options, this);
+    this.node = new NodeScan(address, pipe, options, this);
     if (options.resumeCursor() != null) {
       node.resumeFrom(options.resumeCursor(), description);
     }
@@ -87,22 +46,14 @@ final class RedisSource extends AbstractScanSource {
 
   static RedisSource open(SourceUri uri, SourceOptions options) {
     SourceUri.HostPort hp = uri.hosts().get(0);
-    RedisURI.Builder b = RedisURI.builder().withHost(hp.host()).withPort(hp.port()).withDatabase(uri.database())
-        .withTimeout(options.timeout());
-    if (uri.password() != null) {
-      if (uri.user() != null) {
-        b.withAuthentication(uri.user(), uri.password().toCharArray());
-      } else {
-        b.withPassword(uri.password().toCharArray());
-      }
-    }
-    RedisClient client = RedisClient.create();
-    client.setOptions(clientOptions());
+    RespPipe pipe = null;
     try {
-      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE, b.build());
-      return new RedisSource(uri.toString(), hp.toString(), client, c, options);
+      pipe = openPipe(hp.host(), hp.port(), uri.user(), uri.password(), uri.database(), options);
+      return new RedisSource(uri.toString(), hp.toString(), pipe, options);
     } catch (RuntimeException e) {
-      shutdown(client);
+      if (pipe != null) {
+        pipe.close();
+      }
       if (e instanceof SourceException) {
         throw e;
       }
@@ -110,25 +61,13 @@ final class RedisSource extends AbstractScanSource {
     }
   }
 
-  /** No silent reconnects: a lost connection must fail the scan, not stall it. */
-  static ClientOptions clientOptions() {
-    // No per-command timeout timers either: await() bounds every wait, and a timer per pipelined command is a
-    // measurable cost at tens of thousands of commands a second.
-    return ClientOptions.builder().autoReconnect(false)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(io.lettuce.core.TimeoutOptions.builder().timeoutCommands(false).build()).build();
-  }
-
-  private static String sha1Hex(String text) {
+  /** The {@link RespPipe} of one node; a failure is unchecked, for the caller's connect error. */
+  static RespPipe openPipe(String host, int port, String user, String password, int database,
+      SourceOptions options) {
     try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      StringBuilder b = new StringBuilder(40);
-      for (byte x : d) {
-        b.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
-      }
-      return b.toString();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-1 in this JDK", e);
+      return RespPipe.connect(host, port, user, password, database, options.timeout());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -161,36 +100,47 @@ final class RedisSource extends AbstractScanSource {
 
   @Override
   public void close() {
-    try {
-      connection.close();
-    } finally {
-      shutdown(client);
+    node.close();
+  }
+
+  /** One SCAN reply: the next cursor and the keys. */
+  record Page(String cursor, List<byte[]> keys) {
+    boolean isFinished() {
+      return cursor.equals("0");
     }
   }
 
   /**
-   * The scan of one Redis node (a standalone server or a cluster master). Delivers through its owner, which
-   * serializes deliveries of several nodes and keeps {@link #cursor()} consistent with what was delivered.
+   * The scan of one Redis node (a standalone server or a cluster master) over its own {@link RespPipe}. Delivers
+   * through its owner, which serializes deliveries of several nodes and keeps {@link #cursor()} consistent with
+   * what was delivered.
    */
   static final class NodeScan {
+    private static final byte[] SCAN = ascii("SCAN");
+    private static final byte[] COUNT = ascii("COUNT");
+    private static final byte[] TYPE = ascii("TYPE");
+    private static final byte[] STRLEN = ascii("STRLEN");
+    private static final byte[] GET = ascii("GET");
+
     final String address;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RespPipe pipe;
     private final SourceOptions options;
     private final AbstractScanSource owner;
     /** Cursor state, guarded by {@code owner}'s delivery lock: the batch's SCAN cursor and keys delivered of it. */
-    private String scanCursor = ScanCursor.INITIAL.getCursor();
+    private String scanCursor = "0";
     private int position;
     private boolean done;
     volatile boolean stopped;
-    /** Whether batches are still fetched with {@link #FETCH}; off for good once the server refuses it. */
-    private boolean scripted = true;
 
-    NodeScan(String address, StatefulRedisConnection<byte[], byte[]> connection, SourceOptions options,
-        AbstractScanSource owner) {
+    NodeScan(String address, RespPipe pipe, SourceOptions options, AbstractScanSource owner) {
       this.address = address;
-      this.connection = connection;
+      this.pipe = pipe;
       this.options = options;
       this.owner = owner;
+    }
+
+    private static byte[] ascii(String s) {
+      return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     void resumeFrom(String cursor, String source) {
@@ -223,19 +173,18 @@ final class RedisSource extends AbstractScanSource {
      * Scans to the end, or until a delivery says stop or {@link #stopped} is set.
      *
      * <p>Full scans keep the server busy while a batch is delivered: the SCAN of the next batch goes out with the
-     * current batch's EVALSHA, and the next batch's EVALSHA goes out before the current batch is delivered. Each
-     * EVALSHA then gets half of {@link SourceOptions#BATCH_VALUE_BUDGET}, so the two batches held at once stay
-     * within one budget. The cursor still moves only as keys are delivered; a fetched-ahead batch is simply read
-     * again on resume. Sampled scans fetch one batch at a time (they may read a batch twice).
+     * current batch's {@link Fetch}, and the next batch's fetch goes out before the current batch is delivered.
+     * Each fetch then gets half of {@link SourceOptions#BATCH_VALUE_BUDGET}, so the two batches held at once stay
+     * within one budget. Replies come in the order the commands went out, so a batch that needs more commands
+     * (TYPE, STRLEN, GET) first reads the fetched-ahead batch's replies. The cursor still moves only as keys are
+     * delivered; a fetched-ahead batch is simply read again on resume. Sampled scans fetch one batch at a time
+     * (they may read a batch twice).
      */
     void run(EntryConsumer consumer) {
-      RedisAsyncCommands<byte[], byte[]> async = connection.async();
-      connection.setAutoFlushCommands(false); // one write per pipeline; this connection is this scan's alone
-      ScanArgs args = ScanArgs.Builder.limit(options.batchSize());
       boolean ahead = options.sample() == 0;
       long budget = ahead ? SourceOptions.BATCH_VALUE_BUDGET / 2 : SourceOptions.BATCH_VALUE_BUDGET;
-      KeyScanCursor<byte[]> nextPage = null;
-      RedisFuture<List<Object>> nextFetch = null;
+      Page nextPage = null;
+      Fetch nextFetch = null;
       while (!isDone() && !stopped && !owner.sampleReached()) {
         String from;
         int skip;
@@ -243,99 +192,163 @@ final class RedisSource extends AbstractScanSource {
           from = scanCursor;
           skip = position;
         }
-        KeyScanCursor<byte[]> page = nextPage;
-        RedisFuture<List<Object>> fetch = nextFetch;
+        Page page = nextPage;
+        Fetch fetch = nextFetch;
         nextPage = null;
         nextFetch = null;
         if (page == null) {
-          RedisFuture<KeyScanCursor<byte[]>> scan = async.scan(ScanCursor.of(from), args);
-          connection.flushCommands();
-          page = await(scan, null);
+          sendScan(from);
+          flush();
+          page = readScan();
         }
-        List<byte[]> keys = page.getKeys();
+        List<byte[]> keys = page.keys();
         int end = keys.size();
         if (options.sample() > 0) {
           end = (int) Math.min(end, skip + Math.max(0, options.sample() - owner.count()));
         }
         int start = Math.min(skip, end);
-        if (fetch == null && scripted && end > start) {
-          fetch = evalsha(async, keys, start, end - start, budget);
+        if (fetch == null && end > start) {
+          fetch = Fetch.send(pipe, keys, start, end - start, budget, options.maxValueBytes());
         }
-        RedisFuture<KeyScanCursor<byte[]>> scanAhead =
-            ahead && !page.isFinished() ? async.scan(ScanCursor.of(page.getCursor()), args) : null;
-        connection.flushCommands();
-        List<Object> reply = fetch == null ? null : collect(async, fetch, keys, start, end - start, budget);
-        SourceException aheadFailed = null;
-        if (scanAhead != null) {
-          try {
-            nextPage = await(scanAhead, null);
-            if (scripted && !nextPage.getKeys().isEmpty()) {
-              nextFetch = evalsha(async, nextPage.getKeys(), 0, nextPage.getKeys().size(), budget);
-              connection.flushCommands();
-            }
-          } catch (SourceException e) {
-            aheadFailed = e; // this batch is read: deliver it first
-            nextPage = null;
+        boolean scanAhead = ahead && !page.isFinished();
+        if (scanAhead) {
+          sendScan(page.cursor());
+        }
+        flush();
+        if (fetch != null) {
+          read(fetch);
+        }
+        if (scanAhead) {
+          nextPage = readScan();
+          if (!nextPage.keys().isEmpty()) {
+            nextFetch = Fetch.send(pipe, nextPage.keys(), 0, nextPage.keys().size(), budget,
+                options.maxValueBytes());
+            flush();
           }
         }
-        if (!deliverBatch(consumer, async, keys, start, end, reply, budget)) {
+        if (!deliverBatch(consumer, keys, start, end, fetch, nextFetch, budget)) {
           return;
-        }
-        if (aheadFailed != null) {
-          throw again(aheadFailed); // its message says how far the scan got: now, after this batch
         }
         if (end < keys.size()) {
           continue; // keys of the sample vanished before they were read: take more of this same batch
         }
         synchronized (owner) {
-          scanCursor = page.getCursor();
+          scanCursor = page.cursor();
           position = 0;
           done = page.isFinished();
         }
       }
     }
 
-    private boolean deliverBatch(EntryConsumer consumer, RedisAsyncCommands<byte[], byte[]> async,
-        List<byte[]> keys, int from, int end, List<Object> reply, long budget) {
+    private void sendScan(String cursor) {
+      pipe.command(SCAN, ascii(cursor), COUNT, ascii(Integer.toString(options.batchSize())));
+    }
+
+    /** A SCAN reply: an array of the next cursor and an array of keys. */
+    private Page readScan() {
+      try {
+        int parts = pipe.readArray(2);
+        if (parts < 0) {
+          throw serverError(pipe.lastError);
+        }
+        if (parts != 2) {
+          throw lost(new IOException("SCAN answered an array of " + parts + " elements, not 2"));
+        }
+        byte[] cursor = pipe.readBulk(20);
+        if (cursor == null) {
+          throw lost(new IOException("SCAN answered an error as its cursor: " + pipe.lastError));
+        }
+        String next = new String(cursor, StandardCharsets.US_ASCII);
+        if (!CURSOR.matcher(next).matches() || next.contains("+")) {
+          throw lost(new IOException("SCAN answered a bad cursor: " + RawEntry.escape(cursor)));
+        }
+        int n = pipe.readArray(1 << 24);
+        if (n < 0) {
+          throw lost(new IOException("SCAN answered an error as its keys: " + pipe.lastError));
+        }
+        List<byte[]> keys = new ArrayList<>(Math.min(n, 1 << 16));
+        for (int i = 0; i < n; i++) {
+          byte[] k = pipe.readBulk(MAX_KEY_BYTES);
+          if (k == null) {
+            throw lost(new IOException("SCAN answered an error as a key: " + pipe.lastError));
+          }
+          keys.add(k);
+        }
+        return new Page(next, keys);
+      } catch (IOException e) {
+        throw lost(e);
+      }
+    }
+
+    private void read(Fetch f) {
+      try {
+        f.read(pipe);
+      } catch (IOException e) {
+        throw lost(e);
+      }
+    }
+
+    private void flush() {
+      try {
+        pipe.flush();
+      } catch (IOException e) {
+        throw lost(e);
+      }
+    }
+
+    /** Closes this node's connection. */
+    void close() {
+      pipe.close();
+    }
+
+    /**
+     * Delivers keys {@code from} to {@code end} of a batch whose {@code fetch} was read. {@code pending} is a fetch
+     * sent after it and perhaps not read yet: it is read before any more command goes out.
+     */
+    private boolean deliverBatch(EntryConsumer consumer, List<byte[]> keys, int from, int end, Fetch fetch,
+        Fetch pending, long budget) {
       int n = end - from;
       String[] type = new String[n];
       Long[] ttl = new Long[n];
       long[] length = new long[n];
       byte[][] value = new byte[n][];
-      if (reply == null || !parseScripted(reply, n, type, ttl, length, value)) {
-        fetchPipelined(async, keys, from, n, type, ttl, length, value, budget);
+      if (n > 0) {
+        readFetch(fetch, pending, type, ttl, length, value);
       }
-      // Values longer than `inline`: pipelined GETs, at most `budget` bytes a pipeline (a single over-budget
-      // value still goes alone), delivered in key order with the rest.
-      List<RedisFuture<byte[]>> gets = new ArrayList<>();
-      int getsFrom = 0;
+      // Values longer than the fetch's probe (and empty ones): pipelined GETs, at most `budget` bytes a pipeline
+      // (a single over-budget value still goes alone), read in key order as the keys are delivered.
+      int getsEnd = 0; // keys before this index had their GET sent (and read, when they are before i)
       for (int i = 0; i < n; i++) {
         String t = type[i];
-        boolean needsGet = "string".equals(t) && value[i] == null && length[i] <= options.maxValueBytes();
         boolean fetched = false;
-        if (needsGet) {
-          if (i >= getsFrom + gets.size()) {
-            gets.clear();
-            getsFrom = i;
+        if (wantsGet(type[i], value[i], length[i])) {
+          if (i >= getsEnd) {
+            readPending(pending);
             long bytes = 0;
-            for (int j = i; j < n; j++) {
-              boolean fetch = "string".equals(type[j]) && value[j] == null && length[j] <= options.maxValueBytes();
-              if (fetch && j > i && bytes + length[j] > budget) {
+            int j = i;
+            for (; j < n; j++) {
+              boolean wanted = wantsGet(type[j], value[j], length[j]);
+              if (wanted && j > i && bytes + length[j] > budget) {
                 break;
               }
-              gets.add(fetch ? async.get(keys.get(from + j)) : null);
-              bytes += fetch ? length[j] : 0;
+              if (wanted) {
+                pipe.command(GET, keys.get(from + j));
+                bytes += length[j];
+              }
             }
-            connection.flushCommands();
+            getsEnd = j;
+            flush();
           }
-          // a GET that fails (the key changed type since) counts as vanished, like one that answers nil
-          byte[] v = await(gets.get(i - getsFrom), NO_VALUE);
-          value[i] = v == NO_VALUE ? null : v;
-          fetched = true;
+          byte[] v = readGet(i, length);
+          if (v != RespPipe.SKIPPED) { // else: grew past the limit since its STRLEN, reported by its new length
+            value[i] = v;
+            fetched = true;
+          }
         }
         Long pttl = ttl[i];
         if (t == null || t.equals("none") || (pttl != null && pttl == -2) || (fetched && value[i] == null)) {
           if (!skipVanished(from + i + 1)) {
+            drainGets(i + 1, getsEnd, type, value, length);
             return false;
           }
           continue;
@@ -346,132 +359,111 @@ final class RedisSource extends AbstractScanSource {
         value[i] = null; // delivered: let it go
         int next = from + i + 1;
         if (!owner.deliver(consumer, e, () -> position = next)) {
+          drainGets(i + 1, getsEnd, type, value, length);
           return false;
         }
       }
       return true;
     }
 
-    /**
-     * Sends (does not flush) one EVALSHA of {@link #FETCH} for {@code n} keys from {@code from}: per key its PTTL,
-     * STRLEN (or TYPE for a non-string) and its value when it is within {@link SourceOptions#maxValueBytes()} and
-     * the batch's {@code budget}; the keys go as ARGV, so a cluster node checks no slots for them.
-     */
-    private RedisFuture<List<Object>> evalsha(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys,
-        int from, int n, long budget) {
-      byte[][] args = new byte[n + 2][];
-      args[0] = Long.toString(options.maxValueBytes()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      args[1] = Long.toString(budget).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      for (int i = 0; i < n; i++) {
-        args[i + 2] = keys.get(from + i);
-      }
-      return async.evalsha(FETCH_SHA, ScriptOutputType.MULTI, NO_KEYS, args);
+    private boolean wantsGet(String type, byte[] value, long length) {
+      return "string".equals(type) && value == null && length <= options.maxValueBytes();
     }
 
     /**
-     * The reply of an EVALSHA sent by {@link #evalsha}; on NOSCRIPT loads the script and asks once more. Null
-     * (and the plain pipeline from then on) when the server refuses scripts.
+     * The reply of key {@code i}'s GET: its value; null when the key vanished or changed type since (nil or an
+     * error); {@link RespPipe#SKIPPED} when it grew past the limit since its STRLEN (read past, not kept; its new
+     * length goes to {@code length[i]}).
      */
-    private List<Object> collect(RedisAsyncCommands<byte[], byte[]> async, RedisFuture<List<Object>> sent,
-        List<byte[]> keys, int from, int n, long budget) {
-      RedisFuture<List<Object>> f = sent;
-      for (int attempt = 0; attempt < 2; attempt++) {
-        try {
-          List<Object> reply = awaitOrRefused(f);
-          if (reply != null) {
-            return reply;
-          }
-          break;
-        } catch (RedisCommandExecutionException e) {
-          String m = String.valueOf(e.getMessage());
-          if (attempt == 0 && m.startsWith("NOSCRIPT")) {
-            RedisFuture<String> load = async.scriptLoad(FETCH);
-            connection.flushCommands();
-            try {
-              awaitOrRefused(load);
-              f = evalsha(async, keys, from, n, budget);
-              connection.flushCommands();
-              continue;
-            } catch (RedisCommandExecutionException refused) {
-              // scripting off or not allowed: the plain pipeline
-            }
-          }
-          break;
+    private byte[] readGet(int i, long[] length) {
+      try {
+        byte[] v = pipe.readBulkOrSkip(options.maxValueBytes());
+        if (v == RespPipe.SKIPPED) {
+          length[i] = pipe.skippedLength;
+          return v;
+        }
+        return v == RespPipe.NIL ? null : v;
+      } catch (IOException e) {
+        throw lost(e);
+      }
+    }
+
+    /** Reads the GET replies still unread when a delivery stops early, so the pipe stays in step. */
+    private void drainGets(int i, int getsEnd, String[] type, byte[][] value, long[] length) {
+      for (; i < getsEnd; i++) {
+        if (wantsGet(type[i], value[i], length[i])) {
+          readGet(i, length);
         }
       }
-      scripted = false;
-      return null;
     }
 
-    /** Reads a {@link #FETCH} reply; false (and the plain pipeline from then on) when it is not one. */
-    private boolean parseScripted(List<Object> reply, int n, String[] type, Long[] ttl, long[] length,
-        byte[][] value) {
-      if (reply.size() != 3 * n) {
-        scripted = false;
-        return false;
+    private void readPending(Fetch pending) {
+      if (pending != null && !pending.isRead()) {
+        read(pending);
       }
-      for (int i = 0; i < n; i++) {
-        Object t = reply.get(3 * i);
-        Object len = reply.get(3 * i + 1);
-        Object v = reply.get(3 * i + 2);
-        ttl[i] = t instanceof Long l ? l : null;
-        if (len instanceof byte[] b) { // TYPE of a non-string
-          type[i] = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Reads a {@link Fetch} that completed into per-key type, PTTL, length and value; asks TYPE for the keys whose
+     * GETRANGE failed and STRLEN for the values longer than the fetch's probe, in one more pipeline. A value left
+     * null with a length within {@link SourceOptions#maxValueBytes()} is fetched by GET afterwards.
+     */
+    private void readFetch(Fetch f, Fetch pending, String[] type, Long[] ttl, long[] length, byte[][] value) {
+      List<Integer> untyped = null;
+      List<Integer> longer = null;
+      for (int i = 0; i < f.n; i++) {
+        if (f.ttlError[i] != null) {
+          throw serverError(f.ttlError[i]);
+        }
+        long pttl = f.ttl[i];
+        ttl[i] = pttl;
+        byte[] head = f.head[i];
+        f.head[i] = null;
+        if (pttl == -2) {
+          type[i] = "none"; // gone by the time PTTL ran
+        } else if (head == null) { // GETRANGE failed: not a string (WRONGTYPE)
           length[i] = -1;
-        } else if (ttl[i] != null && ttl[i] == -2) {
-          type[i] = "none";
+          (untyped == null ? untyped = new ArrayList<>() : untyped).add(i);
         } else {
           type[i] = "string";
-          length[i] = len instanceof Long l ? l : 0;
-          value[i] = v instanceof byte[] b && b.length == length[i] ? b : null;
+          if (head.length > f.probe) {
+            (longer == null ? longer = new ArrayList<>() : longer).add(i);
+          } else if (head.length > 0) {
+            length[i] = head.length;
+            value[i] = head;
+          }
+          // empty: an empty string, or a key that appeared between GETRANGE and PTTL; the GET tells
         }
       }
-      return true;
-    }
-
-    /**
-     * PTTL, STRLEN and the first {@code budget / n} bytes of every key in one pipeline; TYPE for non-strings in a
-     * second one. For servers that refuse scripts.
-     */
-    private void fetchPipelined(RedisAsyncCommands<byte[], byte[]> async, List<byte[]> keys, int from, int n,
-        String[] type, Long[] ttl, long[] length, byte[][] value, long budget) {
-      long inline = Math.max(1, Math.min(options.maxValueBytes(), budget / Math.max(1, n)));
-      List<RedisFuture<Long>> ttls = new ArrayList<>(n);
-      List<RedisFuture<Long>> lengths = new ArrayList<>(n);
-      List<RedisFuture<byte[]>> heads = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        byte[] k = keys.get(from + i);
-        ttls.add(async.pttl(k));
-        lengths.add(async.strlen(k));
-        heads.add(async.getrange(k, 0, inline - 1));
+      if (untyped == null && longer == null) {
+        return;
       }
-      connection.flushCommands();
-      List<Integer> untyped = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        ttl[i] = await(ttls.get(i), null);
-        // STRLEN and GETRANGE fail with WRONGTYPE for non-strings, and answer 0 and "" for a vanished key
-        Long len = await(lengths.get(i), WRONG_TYPE);
-        byte[] head = await(heads.get(i), NO_VALUE);
-        if (len == WRONG_TYPE) {
-          untyped.add(i);
-          length[i] = -1;
-        } else if (ttl[i] != null && ttl[i] == -2) {
-          type[i] = "none";
-        } else {
-          type[i] = "string";
-          length[i] = len;
-          value[i] = head != NO_VALUE && head.length == len ? head : null;
-        }
+      readPending(pending);
+      for (int i : untyped == null ? List.<Integer>of() : untyped) {
+        pipe.command(TYPE, f.keys.get(f.from + i));
       }
-      if (!untyped.isEmpty()) {
-        List<RedisFuture<String>> types = new ArrayList<>(untyped.size());
-        for (int i : untyped) {
-          types.add(async.type(keys.get(from + i)));
+      for (int i : longer == null ? List.<Integer>of() : longer) {
+        pipe.command(STRLEN, f.keys.get(f.from + i));
+      }
+      flush();
+      try {
+        for (int i : untyped == null ? List.<Integer>of() : untyped) {
+          String t = pipe.readSimple();
+          if (t == null) {
+            throw serverError(pipe.lastError);
+          }
+          type[i] = t;
         }
-        connection.flushCommands();
-        for (int t = 0; t < untyped.size(); t++) {
-          type[untyped.get(t)] = await(types.get(t), null);
+        for (int i : longer == null ? List.<Integer>of() : longer) {
+          long len = pipe.readInteger();
+          if (len == Long.MIN_VALUE) {
+            type[i] = null; // no longer a string: counts as vanished, like a GET that fails
+          } else {
+            length[i] = len; // 0: gone since, the GET tells
+          }
         }
+      } catch (IOException e) {
+        throw lost(e);
       }
     }
 
@@ -482,60 +474,82 @@ final class RedisSource extends AbstractScanSource {
       return !stopped;
     }
 
-    /** The command's result; {@code onServerError} when Redis answered an error; a lost connection throws. */
-    private <T> T await(RedisFuture<T> f, T onServerError) {
-      try {
-        return f.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RedisCommandExecutionException) {
-          if (onServerError != null) {
-            return onServerError;
-          }
-          throw serverError(e.getCause());
-        }
-        throw lost(e.getCause());
-      } catch (TimeoutException e) {
-        throw lost(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw lost(e);
-      }
-    }
-
-    /** Like {@link #await}, but a server's error answer is thrown as such, for the caller to fall back. */
-    private <T> T awaitOrRefused(RedisFuture<T> f) {
-      try {
-        return f.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RedisCommandExecutionException refused) {
-          throw refused;
-        }
-        throw lost(e.getCause());
-      } catch (TimeoutException e) {
-        throw lost(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw lost(e);
-      }
-    }
-
-    SourceException serverError(Throwable cause) {
-      return new SourceException("server-error", -1, address + " answered " + cause.getMessage()
-          + " after " + owner.count() + " keys (cursor " + owner.cursor() + ")", cause);
-    }
-
-    /** A failure of {@link #await} made again, to say how far the scan got by now. */
-    private SourceException again(SourceException e) {
-      return switch (e.code()) {
-        case "connection-lost" -> lost(e.getCause());
-        case "server-error" -> serverError(e.getCause());
-        default -> e;
-      };
+    SourceException serverError(String message) {
+      return new SourceException("server-error", -1, address + " answered " + message
+          + " after " + owner.count() + " keys (cursor " + owner.cursor() + ")");
     }
 
     SourceException lost(Throwable cause) {
       return new SourceException("connection-lost", -1, "lost connection to " + address + " after "
           + owner.count() + " keys (cursor " + owner.cursor() + ")", cause);
+    }
+  }
+
+  /**
+   * One batch's {@code GETRANGE key 0 probe} and {@code PTTL key} for each key, buffered on a {@link RespPipe}
+   * by {@link #send} and read straight into arrays by {@link #read}, in the order they went out.
+   *
+   * <p>{@code probe} is the batch's budget divided by its keys, at most the value limit: a GETRANGE answers at
+   * most {@code probe + 1} bytes, so a batch holds at most budget + keys bytes of values, and a reply of at most
+   * {@code probe} bytes is the whole value. {@code head[i]} stays null when GETRANGE failed (a non-string);
+   * {@code ttlError[i]} is set when PTTL failed.
+   */
+  static final class Fetch {
+    private static final byte[] GETRANGE = "*4\r\n$8\r\nGETRANGE\r\n$".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PTTL = "*2\r\n$4\r\nPTTL\r\n$".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    final List<byte[]> keys;
+    final int from;
+    final int n;
+    final long probe;
+    final byte[][] head;
+    final long[] ttl;
+    final String[] ttlError;
+    /** Whether {@link #read} ran (on the scan's thread only). */
+    private boolean read;
+
+    private Fetch(List<byte[]> keys, int from, int n, long probe) {
+      this.keys = keys;
+      this.from = from;
+      this.n = n;
+      this.probe = probe;
+      this.head = new byte[n][];
+      this.ttl = new long[n];
+      this.ttlError = new String[n];
+    }
+
+    /** Buffers (does not flush) the fetch of {@code n > 0} keys from {@code from}. */
+    static Fetch send(RespPipe pipe, List<byte[]> keys, int from, int n, long budget, long maxValueBytes) {
+      long probe = Math.min(maxValueBytes, budget / n);
+      byte[] range = ("\r\n$1\r\n0\r\n$" + Long.toString(probe).length() + "\r\n" + probe + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < n; i++) {
+        byte[] k = keys.get(from + i);
+        pipe.keyCommand(GETRANGE, k, range);
+        pipe.keyCommand(PTTL, k, CRLF);
+      }
+      return new Fetch(keys, from, n, probe);
+    }
+
+    boolean isRead() {
+      return read;
+    }
+
+    /** Reads the replies of {@link #send}'s commands, which must be the next replies on {@code pipe}; once. */
+    void read(RespPipe pipe) throws IOException {
+      if (read) {
+        return;
+      }
+      read = true;
+      for (int i = 0; i < n; i++) {
+        head[i] = pipe.readBulk(probe + 1);
+        long t = pipe.readInteger();
+        ttl[i] = t;
+        if (t == Long.MIN_VALUE) {
+          ttlError[i] = pipe.lastError;
+        }
+      }
     }
   }
 }

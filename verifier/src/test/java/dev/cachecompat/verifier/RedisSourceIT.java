@@ -81,7 +81,8 @@ class RedisSourceIT {
 
   @Test
   void aServerThatRefusesScriptsIsScannedWithPlainCommandsAlike(RedisServer redis) {
-    // An ACL user without scripting: EVALSHA is refused, so every batch goes PTTL, STRLEN, GETRANGE, TYPE, GET.
+    // An ACL user without scripting (the scan once used a Lua script, with a plain pipeline as the fallback; it
+    // uses no script now): the same entries as the default user, AUTH with user and password on both connections.
     redis.cli("ACL", "SETUSER", "noscripts", "on", ">pw", "~*", "+@all", "-@scripting");
     try {
       String uri = "redis://noscripts:pw@" + redis.address();
@@ -190,6 +191,164 @@ class RedisSourceIT {
       assertTrue(e.getMessage().startsWith("cannot connect to " + redis.uri() + "/0: "), e.getMessage());
     } finally {
       redis.start();
+    }
+  }
+
+  /** Sets each key to {@code n} bytes of one letter (Python's redis client, so the test needs no Lettuce). */
+  private static void setSized(RedisServer redis, Map<String, Integer> sizes, String more) {
+    StringBuilder py = new StringBuilder("import sys, redis\nr = redis.Redis(host=sys.argv[1], port=int(sys.argv[2]))\n");
+    py.append("r.flushall()\n");
+    for (Map.Entry<String, Integer> e : sizes.entrySet()) {
+      py.append("r.set(b'").append(e.getKey()).append("', b'v' * ").append(e.getValue()).append(")\n");
+    }
+    py.append(more);
+    dev.cachecompat.testsupport.Pythons.system("redis").runChecked(py.toString(), new byte[0], redis.host(),
+        Integer.toString(redis.port()));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aFetchReadsValuesUpToItsProbeWholeAndOneByteMoreOfLongerOnes(RedisServer redis) throws Exception {
+    Map<String, Integer> sizes = new java.util.LinkedHashMap<>();
+    for (int n : new int[] {0, 1, 99, 100, 101, 5000}) {
+      sizes.put("v" + n, n);
+    }
+    setSized(redis, sizes, "r.rpush(b'list', b'a')\nr.expire(b'v99', 50)\n");
+    List<byte[]> keys = new java.util.ArrayList<>();
+    for (String k : List.of("v0", "v1", "v99", "v100", "v101", "v5000", "list", "missing")) {
+      keys.add(bytes(k));
+    }
+    try (RespPipe pipe = RespPipe.connect(redis.host(), redis.port(), null, null, 0, java.time.Duration.ofSeconds(10))) {
+      // budget 800 for 8 keys: probe 100, so GETRANGE 0 100 answers at most 101 bytes
+      RedisSource.Fetch f = RedisSource.Fetch.send(pipe, keys, 0, 8, 800, 1 << 20);
+      pipe.flush();
+      f.read(pipe);
+      assertEquals(100, f.probe);
+      int[] headLengths = {0, 1, 99, 100, 101, 101};
+      for (int i = 0; i < 6; i++) {
+        assertEquals(headLengths[i], f.head[i].length, "head of " + new String(keys.get(i)));
+      }
+      assertEquals(-1, f.ttl[0]);
+      assertTrue(f.ttl[2] > 49_000 && f.ttl[2] <= 50_000, "PTTL " + f.ttl[2]);
+      assertEquals(null, f.head[6], "GETRANGE of a list fails");
+      assertEquals(-1, f.ttl[6]);
+      assertEquals(0, f.head[7].length);
+      assertEquals(-2, f.ttl[7]);
+      // the value limit caps the probe: 99 bytes read whole, 100 flagged as longer
+      RedisSource.Fetch g = RedisSource.Fetch.send(pipe, keys, 2, 2, 1 << 20, 99);
+      pipe.flush();
+      g.read(pipe);
+      assertEquals(99, g.head[0].length);
+      assertEquals(100, g.head[1].length);
+      // a budget smaller than the keys: probe 0, one byte says "longer", an empty value reads whole
+      RedisSource.Fetch h = RedisSource.Fetch.send(pipe, keys, 0, 3, 2, 1 << 20);
+      pipe.flush();
+      h.read(pipe);
+      assertEquals(0, h.probe);
+      assertEquals(0, h.head[0].length);
+      assertEquals(1, h.head[1].length);
+      assertEquals(1, h.head[2].length);
+    }
+  }
+
+  @Test
+  void valuesAtTheLimitOneByteOverAndLongerThanTheProbeAreReportedExactly(RedisServer redis) {
+    Map<String, Integer> sizes = new java.util.LinkedHashMap<>();
+    for (int n : new int[] {0, 1, 100, 101, 20_000}) {
+      sizes.put("v" + n, n);
+    }
+    for (int i = 0; i < 1500; i++) {
+      sizes.put("pad:" + i, i % 7 == 0 ? 9_000 : 30); // enough keys that the probe (8 MiB / keys) is < 9,000
+    }
+    setSized(redis, sizes, "");
+    for (long limit : new long[] {100, 64L << 20}) {
+      try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults().withBatchSize(2000)
+          .withMaxValueBytes(limit))) {
+        Map<String, RawEntry> got = SourceFixtures.scanAll(s);
+        assertEquals(sizes.size(), got.size());
+        for (Map.Entry<String, Integer> e : sizes.entrySet()) {
+          RawEntry r = got.get(HexFormat.of().formatHex(bytes(e.getKey())));
+          assertEquals("string", r.redisType(), r::toString);
+          assertEquals((long) e.getValue(), r.valueLength(), r::toString);
+          if (e.getValue() <= limit) {
+            assertTrue(r.value() != null && r.value().length == e.getValue()
+                && (e.getValue() == 0 || r.value()[e.getValue() - 1] == 'v'), r::toString);
+          } else {
+            assertTrue(r.valueSkipped(), r::toString);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void keysDeletedDuringTheScanAreSkippedNotReportedEmpty(RedisServer redis) {
+    Map<String, Integer> sizes = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 3000; i++) {
+      sizes.put("k:" + i, 10);
+    }
+    setSized(redis, sizes, "");
+    Set<String> delivered = new HashSet<>();
+    Set<String> deleted = new HashSet<>();
+    try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults().withBatchSize(100))) {
+      s.forEach(e -> {
+        String k = new String(e.key(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(delivered.add(k), () -> "delivered twice: " + k);
+        assertEquals(10, e.valueLength(), e::toString); // never an empty string for a key that vanished
+        if (delivered.size() == 1) { // delete every key with an even number, delivered or not
+          StringBuilder py = new StringBuilder("import sys, redis\nr = redis.Redis(host=sys.argv[1], port=int(sys.argv[2]))\n")
+              .append("r.delete(*[b'k:%d' % i for i in range(0, 3000, 2)])\n");
+          dev.cachecompat.testsupport.Pythons.system("redis").runChecked(py.toString(), new byte[0], redis.host(),
+              Integer.toString(redis.port()));
+          for (int i = 0; i < 3000; i += 2) {
+            deleted.add("k:" + i);
+          }
+        }
+        return true;
+      });
+      assertEquals(delivered.size(), s.count());
+    }
+    for (int i = 1; i < 3000; i += 2) {
+      assertTrue(delivered.contains("k:" + i), "k:" + i + " was never deleted");
+    }
+    long deletedButDelivered = delivered.stream().filter(deleted::contains).count();
+    // only keys read before the delete: the batch being delivered and the one fetched ahead (100 keys each)
+    assertTrue(deletedButDelivered <= 200, "deleted keys delivered: " + deletedButDelivered);
+  }
+
+  @Test
+  void batchesThatNeedMoreCommandsStayInStepWithTheBatchFetchedAhead(RedisServer redis) {
+    // Full scan, several batches of ~1000 keys (probe ~8 KiB): in many batches, lists (TYPE), empty strings and
+    // 20,000-byte values (STRLEN, GET) need commands after the next batch's fetch went out.
+    Map<String, Integer> sizes = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 5000; i++) {
+      if (i % 7 != 0) {
+        sizes.put("k:" + i, i % 11 == 0 ? 0 : i % 13 == 0 ? 20_000 : 40);
+      }
+    }
+    setSized(redis, Map.of(), String.join("\n",
+        "p = r.pipeline(transaction=False)",
+        "for i in range(5000):",
+        "    if i % 7 == 0: p.rpush(b'k:%d' % i, b'a')",
+        "    else: p.set(b'k:%d' % i, b'v' * (0 if i % 11 == 0 else 20000 if i % 13 == 0 else 40))",
+        "p.execute()", ""));
+    try (ScanSource s = SourceUri.parse(redis.uri()).open(SourceOptions.defaults())) {
+      Map<String, RawEntry> got = SourceFixtures.scanAll(s);
+      assertEquals(5000, got.size());
+      for (int i = 0; i < 5000; i++) {
+        RawEntry r = got.get(HexFormat.of().formatHex(bytes("k:" + i)));
+        if (i % 7 == 0) {
+          assertEquals("list", r.redisType(), r::toString);
+          assertEquals(null, r.value(), r::toString);
+        } else {
+          int n = sizes.get("k:" + i);
+          assertEquals("string", r.redisType(), r::toString);
+          assertTrue(r.value() != null && r.value().length == n, r::toString);
+        }
+      }
     }
   }
 }
