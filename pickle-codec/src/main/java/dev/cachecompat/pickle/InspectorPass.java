@@ -120,6 +120,8 @@ final class InspectorPass {
   private long objects;
   private Integer declaredProtocol;
   private int currentProtocol;
+  /** The highest protocol any PROTO declared: CPython refuses a PROTO above its own highest wherever it stands. */
+  private int highestDeclared;
   private int maxOpcodeProtocol;
   private PythonVersion globalsMinPython = PythonVersion.PY2_7;
 
@@ -197,6 +199,7 @@ final class InspectorPass {
     objects = 0;
     declaredProtocol = null;
     currentProtocol = 0;
+    highestDeclared = 0;
     maxOpcodeProtocol = 0;
     globalsMinPython = PythonVersion.PY2_7;
     globals = null;
@@ -223,7 +226,7 @@ final class InspectorPass {
     }
     // Globals decide first: CPython runs REDUCE before it finds a later truncation.
     Verdict verdict = unsafe ? Verdict.UNSAFE : errorVerdict != null ? errorVerdict : Verdict.VALID;
-    int proto = Math.max(maxOpcodeProtocol, declaredProtocol == null ? 0 : declaredProtocol);
+    int proto = Math.max(maxOpcodeProtocol, highestDeclared);
     PythonVersion min = OLDEST_LOADING[Math.min(proto, 5)];
     if (globalsMinPython.compareTo(min) > 0) {
       min = globalsMinPython;
@@ -885,6 +888,9 @@ final class InspectorPass {
               declaredProtocol = v;
             }
             currentProtocol = v;
+            if (v > highestDeclared) {
+              highestDeclared = v;
+            }
             if (maxProto < 2) {
               maxProto = 2;
             }
@@ -1161,6 +1167,9 @@ final class InspectorPass {
       declaredProtocol = v;
     }
     currentProtocol = v;
+    if (v > highestDeclared) {
+      highestDeclared = v;
+    }
   }
 
   private void doFrame() {

@@ -55,6 +55,21 @@ class PickleInspectorTest {
     assertEquals(List.of(), r.findings());
   }
 
+  /**
+   * CPython checks every PROTO against its highest protocol, not only the first: 2.7.18 refuses {@code PROTO 2,
+   * PROTO 3, NONE, STOP} with "unsupported pickle protocol: 3" (a mutant CPythonPropertiesIT found). The report's
+   * protocol stays the first one declared.
+   */
+  @Test
+  void oldestPythonCountsEveryProtoNotOnlyTheFirst() {
+    PickleReport r = inspect("\u0080\u0002\u0080\u0003N.");
+    assertEquals(Verdict.VALID, r.verdict(), r.findings().toString());
+    assertEquals(2, r.declaredProtocol());
+    assertEquals(PythonVersion.PY3_0, r.minPython());
+    assertEquals(PythonVersion.PY3_8, inspect("\u0080\u0002\u0080\u0005\u0080\u0002N.").minPython());
+    assertEquals(PythonVersion.PY2_7, inspect("\u0080\u0002\u0080\u0001N.").minPython());
+  }
+
   @Test
   void reportsDeclaredAndOpcodeProtocols() {
     PickleReport r = inspect("\u0080\u0004K\u0001.");
