@@ -13,10 +13,10 @@ import java.util.List;
  * <p>Immutable and thread-safe.
  *
  * @param verdict valid, malformed, unsafe or over-limit
- * @param declaredProtocol the protocol of the PROTO opcode, or null when there is none
+ * @param declaredProtocol the protocol of the first PROTO opcode, or null when there is none
  * @param maxOpcodeProtocol the highest protocol among the opcodes used (0 when none was read)
- * @param minPython the oldest Python that can load the payload (2.7, 3.0, 3.4 or 3.8), judged from the opcodes
- *     and the globals; meaningful for valid payloads
+ * @param minPython the oldest Python that can load the payload (2.7, 3.0, 3.4 or 3.8), judged from the opcodes,
+ *     every PROTO's protocol (CPython checks each one) and the globals; meaningful for valid payloads
  * @param globals every global referenced, as {@code module.name}, in order of first reference, without repeats
  * @param findings everything noticed, in order of offset
  */
