@@ -172,22 +172,42 @@ final class RespPipe implements Closeable {
    * @throws IOException when the connection fails or the reply is of another kind or longer than {@code max}
    */
   byte[] readBulk(long max) throws IOException {
+    long len = readBulkHeader();
+    if (len == ERROR_REPLY) {
+      return null;
+    }
+    if (len == -1) {
+      return new byte[0];
+    }
+    if (len > max) {
+      throw new IOException("bulk reply of " + len + " bytes where at most " + max + " were asked for");
+    }
+    return readBulkBody((int) len);
+  }
+
+  /** What {@link #readBulkHeader()} answers for an error reply. */
+  private static final long ERROR_REPLY = -2;
+
+  /**
+   * A bulk string's header: its length, -1 for nil, or {@link #ERROR_REPLY} for an error reply (its text then in
+   * {@link #lastError}).
+   *
+   * @throws IOException when the connection fails, the reply is of another kind or the length is below -1
+   */
+  private long readBulkHeader() throws IOException {
     int t = readByte();
     if (t == '-') {
       lastError = new String(readLine(), StandardCharsets.UTF_8);
-      return null;
+      return ERROR_REPLY;
     }
     if (t != '$') {
       throw unexpected(t, "a bulk string");
     }
     long len = readNumber();
-    if (len == -1) {
-      return new byte[0];
+    if (len < -1) {
+      throw new IOException("bulk reply of " + len + " bytes");
     }
-    if (len < 0 || len > max) {
-      throw new IOException("bulk reply of " + len + " bytes where at most " + max + " were asked for");
-    }
-    return readBulkBody((int) len);
+    return len;
   }
 
   private byte[] readBulkBody(int len) throws IOException {
@@ -224,20 +244,12 @@ final class RespPipe implements Closeable {
    * @throws IOException when the connection fails or the reply is of another kind
    */
   byte[] readBulkOrSkip(long max) throws IOException {
-    int t = readByte();
-    if (t == '-') {
-      lastError = new String(readLine(), StandardCharsets.UTF_8);
+    long len = readBulkHeader();
+    if (len == ERROR_REPLY) {
       return null;
     }
-    if (t != '$') {
-      throw unexpected(t, "a bulk string");
-    }
-    long len = readNumber();
     if (len == -1) {
       return NIL;
-    }
-    if (len < 0) {
-      throw new IOException("bulk reply of " + len + " bytes");
     }
     if (len > max) {
       for (long left = len + 2; left > 0; ) { // the bytes and their CRLF
