@@ -72,8 +72,8 @@ final class EntryClassifier {
    * Classifies {@code e}.
    *
    * @param view writes pickles' values (this thread's own)
-   * @param render whether the result holds the value's JSON; without it a pickle's view is only checked for its
-   *     node budget, which can fail the key
+   * @param render whether the result holds the value's JSON; without it a pickle's view is still rendered (and
+   *     dropped), so a view over the node budget or the JSON limits fails the key in every format
    */
   Result classify(RawEntry e, PickleViewWriter view, boolean render) {
     String key = e.displayKey();
