@@ -32,7 +32,7 @@ final class BuiltinCallees {
 
   static final Map<String, Callee> ALL = Map.ofEntries(
       Map.entry("builtins.set", BuiltinCallees::set),
-      Map.entry("builtins.frozenset", c -> PyFrozenSet.copyOf(iterable(c))),
+      Map.entry("builtins.frozenset", c -> PyFrozenSet.copyOf(hashableItems(c))),
       Map.entry("builtins.bytearray", c -> PyByteArray.copyOf(bytesLike(c))),
       Map.entry("builtins.bytes", BuiltinCallees::bytesLike),
       Map.entry("_codecs.encode", BuiltinCallees::codecsEncode),
@@ -84,7 +84,19 @@ final class BuiltinCallees {
   }
 
   private static Object set(Call c) {
-    return new LinkedHashSet<Object>(iterable(c));
+    return new LinkedHashSet<Object>(hashableItems(c));
+  }
+
+  /** The items of set()'s and frozenset()'s argument, refused as CPython refuses them when one is unhashable. */
+  private static Collection<?> hashableItems(Call c) {
+    Collection<?> items = iterable(c);
+    for (Object item : items) {
+      String bad = DecoderPass.unhashableType(item);
+      if (bad != null) {
+        throw c.fail("unhashable type: '" + bad + "'");
+      }
+    }
+    return items;
   }
 
   /** bytes() and bytearray(): no argument, bytes, a list of ints, or (text, encoding). */

@@ -4,10 +4,13 @@ import dev.cachecompat.core.Limits;
 import dev.cachecompat.core.Verdict;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -692,10 +695,46 @@ final class DecoderPass implements DecodeRun {
     if (key instanceof String || key instanceof Long) {
       return key;
     }
-    if (key instanceof List<?> || key instanceof Map<?, ?> || key instanceof Set<?> || key instanceof PyByteArray) {
-      throw fail("decode-failed", "unhashable type: '" + pythonType(key) + "'");
+    String bad = unhashableType(key);
+    if (bad != null) {
+      throw fail("decode-failed", "unhashable type: '" + bad + "'");
     }
     return key;
+  }
+
+  /**
+   * The Python type that makes {@code v} unhashable, as CPython's TypeError names it: {@code v}'s own, or for a
+   * tuple the first unhashable item met hashing it depth first (a tuple hashes its items); null when hashable.
+   * Iterative, and each tuple is visited once, so shared or deeply nested tuples cost their size, not their paths.
+   */
+  static String unhashableType(Object v) {
+    if (!(v instanceof PyTuple root)) {
+      return unhashableLeaf(v) ? pythonType(v) : null;
+    }
+    ArrayDeque<Iterator<Object>> todo = new ArrayDeque<>();
+    Set<PyTuple> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.add(root);
+    todo.push(root.items().iterator());
+    while (!todo.isEmpty()) {
+      Iterator<Object> items = todo.peek();
+      if (!items.hasNext()) {
+        todo.pop();
+        continue;
+      }
+      Object item = items.next();
+      if (item instanceof PyTuple t) {
+        if (seen.add(t)) {
+          todo.push(t.items().iterator());
+        }
+      } else if (unhashableLeaf(item)) {
+        return pythonType(item);
+      }
+    }
+    return null;
+  }
+
+  private static boolean unhashableLeaf(Object v) {
+    return v instanceof List<?> || v instanceof Map<?, ?> || v instanceof Set<?> || v instanceof PyByteArray;
   }
 
   // ---- the memo

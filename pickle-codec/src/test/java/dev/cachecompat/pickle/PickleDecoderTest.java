@@ -459,4 +459,37 @@ class PickleDecoderTest {
     assertEquals(Py2Str.BYTES, PickleDecoder.defaults().py2Str());
     assertNotSame(PickleDecoder.defaults(), PickleDecoder.defaults().toBuilder().build());
   }
+
+  /**
+   * CPython hashes a tuple by hashing its items, so a tuple holding a list is unhashable as a set element or a dict
+   * key; CPythonPropertiesIT found the first mutant below, which CPython 3.6 refuses with "unhashable type: 'list'".
+   */
+  @Test
+  void refusesTuplesHoldingUnhashableItemsAsSetElementsAndDictKeys() {
+    byte[] setOfTupleOfTupleOfList = bytes(0x80, 3, 'c', 'b', 'u', 'i', 'l', 't', 'i', 'n', 's', '\n', 's', 'e', 't',
+        '\n', 'q', 0, ']', 'q', 1, 0x85, 0x85, 'q', 2, 'R', 'q', 3, '.');
+    byte[] frozensetOfList = bytes(0x80, 3, 'c', 'b', 'u', 'i', 'l', 't', 'i', 'n', 's', '\n', 'f', 'r', 'o', 'z', 'e',
+        'n', 's', 'e', 't', '\n', ']', ']', 'a', 0x85, 'R', '.');
+    for (byte[] p : List.of(setOfTupleOfTupleOfList, frozensetOfList)) {
+      PickleException e = assertThrows(PickleException.class, () -> decode(p));
+      assertEquals("decode-failed", e.code());
+      assertTrue(e.getMessage().endsWith("unhashable type: 'list'"), e.getMessage());
+    }
+    // a dict key the inspector sees built: refused before decoding
+    byte[] dictKeyedByTupleOfList = bytes(0x80, 2, '}', ']', 0x85, 'K', 1, 's', '.');
+    assertEquals("type-mismatch", assertThrows(PickleException.class, () -> decode(dictKeyedByTupleOfList)).code());
+    byte[] setOfNestedTuples = bytes(0x80, 3, 'c', 'b', 'u', 'i', 'l', 't', 'i', 'n', 's', '\n', 's', 'e', 't', '\n',
+        'K', 1, 0x85, 0x85, 0x85, 'R', '.');
+    assertEquals(new LinkedHashSet<>(List.of(PyTuple.of(1L))), decode(setOfNestedTuples));
+  }
+
+  @Test
+  void hashabilityOfSharedTuplesCostsTheirSizeNotTheirPaths() {
+    PyTuple t = PyTuple.of(1L);
+    for (int i = 0; i < 200; i++) { // 2^200 paths, 201 tuples
+      t = PyTuple.of(t, t);
+    }
+    assertNull(DecoderPass.unhashableType(t));
+    assertEquals("dict", DecoderPass.unhashableType(PyTuple.of(t, PyTuple.of(1L, Map.of()), List.of())));
+  }
 }
