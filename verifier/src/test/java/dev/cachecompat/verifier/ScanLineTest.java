@@ -84,6 +84,38 @@ class ScanLineTest {
     }
   }
 
+  @Test
+  void everyFormatOkVerdictAndNumberIsWrittenAsJacksonWritesIt() throws Exception {
+    // the line's constant parts are precomputed per format, ok and verdict: every combination, and formats
+    // outside the table, against Jackson; numbers over their whole range (written without Long.toString)
+    Random random = new Random(7);
+    List<String> formats = List.of("pickle", "json", "text", "int", "bytes", "other", "", "p\u00e9ckle", "x\"y");
+    long[] edges = {0, 9, 10, 99, 100, Integer.MAX_VALUE, Long.MAX_VALUE, -1, -9, -10, Long.MIN_VALUE + 1,
+        Long.MIN_VALUE};
+    int n = 0;
+    for (String format : formats) {
+      for (boolean ok : new boolean[] {true, false}) {
+        for (Verdict verdict : Verdict.values()) {
+          for (int i = 0; i < 8; i++, n++) {
+            long ttl = i < 4 ? edges[(n + i) % edges.length] : random.nextLong() >> random.nextInt(64);
+            NamespaceResolver.Ns ns = switch (i % 3) {
+              case 0 -> null;
+              case 1 -> new NamespaceResolver.Ns("app", random.nextBoolean() ? null : (int) (ttl >> 32));
+              default -> new NamespaceResolver.Ns(randomString(random), random.nextInt());
+            };
+            EntryClassifier.Result r = new EntryClassifier.Result(randomString(random), ns, null,
+                randomString(random), i % 2 == 0 ? null : (int) ttl, format, ok, verdict,
+                i % 4 == 0 ? null : (int) (ttl % 1000), i % 4 == 1 ? null
+                : i % 4 == 2 ? PythonVersion.PY2_7 : new PythonVersion(3, (int) Math.abs(ttl % 1000)),
+                i % 5 == 0 ? null : "[1]".getBytes(StandardCharsets.UTF_8), i % 3 == 2 ? null : ttl, List.of(),
+                false);
+            assertSameBytes(r, format + " " + ok + " " + verdict + " " + ttl);
+          }
+        }
+      }
+    }
+  }
+
   private static EntryClassifier.Result result(String key, NamespaceResolver.Ns ns, String userKey, Integer flags,
       List<Finding> findings) {
     ObjectNode value = JsonNodeFactory.instance.objectNode();
