@@ -17,8 +17,17 @@ final class ScanLine {
 
   /** A growable byte buffer; not thread-safe. */
   static final class Bytes extends java.io.OutputStream {
-    byte[] buf = new byte[8192];
+    byte[] buf;
     int len;
+
+    Bytes() {
+      this(8192);
+    }
+
+    /** A buffer of {@code capacity} bytes to begin with (it grows as needed). */
+    Bytes(int capacity) {
+      buf = new byte[Math.max(16, capacity)];
+    }
 
     @Override
     public void write(int b) {
@@ -41,6 +50,18 @@ final class ScanLine {
 
     byte[] toByteArray() {
       return java.util.Arrays.copyOf(buf, len);
+    }
+
+    /** Appends {@code n} bytes of {@code b} from {@code off} between quotes: bytes that need no escape. */
+    void quoted(byte[] b, int off, int n) {
+      ensure(n + 2);
+      byte[] d = buf;
+      int p = len;
+      d[p++] = '"';
+      System.arraycopy(b, off, d, p, n);
+      p += n;
+      d[p++] = '"';
+      len = p;
     }
 
     /** Appends ASCII text that needs no escaping. */
@@ -188,6 +209,19 @@ final class ScanLine {
     }
   }
 
+  /**
+   * Whether {@code raw} is its own JSON string body: bytes 0x20 to 0x7f but quote and backslash, which
+   * {@link RawEntry#display} keeps as they are (ASCII) and {@link Bytes#string} writes as they are.
+   */
+  static boolean isPlain(byte[] raw) {
+    for (byte b : raw) {
+      if (b < 0x20 || b == '"' || b == '\\') { // negative: a byte over 0x7f
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int formatIndex(String format) {
     switch (format) {
       case "pickle":
@@ -212,14 +246,36 @@ final class ScanLine {
    * encoder writes it).
    */
   static void write(Bytes out, EntryClassifier.Result r) {
+    write(out, r, null);
+  }
+
+  /**
+   * Writes the line of {@code r} as {@link #write(Bytes, EntryClassifier.Result)} does, taking the key and user
+   * key straight from {@code rawKey} when those bytes need no escape (printable ASCII but quote and backslash: the
+   * common key), without reading the strings.
+   *
+   * @param rawKey the raw key bytes whose {@link RawEntry#display display} is {@code r.key()}, and of which
+   *     {@code r.userKey()} (when not null) is a suffix, as {@link NamespaceResolver#resolve} makes it; or null
+   */
+  static void write(Bytes out, EntryClassifier.Result r, byte[] rawKey) {
     out.write(KEY);
-    out.string(r.key());
+    boolean plain = rawKey != null && isPlain(rawKey) && r.key().length() == rawKey.length;
+    if (plain) {
+      out.quoted(rawKey, 0, rawKey.length);
+    } else {
+      out.string(r.key());
+    }
     if (r.namespace() == null) {
       out.write(NAMESPACE_NULL);
     } else {
       out.write(r.namespace().jsonThroughUserKey());
     }
-    out.string(r.userKey());
+    String userKey = r.userKey();
+    if (plain && userKey != null && userKey.length() <= rawKey.length) {
+      out.quoted(rawKey, rawKey.length - userKey.length(), userKey.length());
+    } else {
+      out.string(userKey);
+    }
     out.write(FLAGS);
     if (r.flags() == null) {
       out.write(NULL);

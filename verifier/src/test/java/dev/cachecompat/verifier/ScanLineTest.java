@@ -116,6 +116,43 @@ class ScanLineTest {
     }
   }
 
+  @Test
+  void keysWrittenFromTheirRawBytesAreTheKeysWrittenFromTheirStrings() throws Exception {
+    // the raw-byte path against the escaped String path (and Jackson) for keys as the scan classifies them:
+    // printable ASCII, quote, backslash, control bytes, DEL, UTF-8, invalid UTF-8; under every key scheme
+    Random random = new Random(8);
+    List<NamespaceResolver> resolvers = List.of(
+        new NamespaceResolver(NamespaceResolver.Scheme.DJANGO, List.of(), List.of("app:3=3.8")),
+        new NamespaceResolver(NamespaceResolver.Scheme.DJANGO, List.of("app:3"), List.of()),
+        new NamespaceResolver(NamespaceResolver.Scheme.PREFIX, List.of("app", "app:3:", "\u00e9"), List.of()),
+        new NamespaceResolver(NamespaceResolver.Scheme.NONE, List.of(), List.of()));
+    byte[][] pieces = {"app:3:".getBytes(StandardCharsets.UTF_8), "user:12".getBytes(StandardCharsets.UTF_8),
+        {'"'}, {'\\'}, {0}, {'\n'}, {0x1f}, {0x7f}, {' '}, "\u00e9".getBytes(StandardCharsets.UTF_8),
+        "\ud83d\ude00".getBytes(StandardCharsets.UTF_8), {(byte) 0xff}, {(byte) 0xc3}, {(byte) 0x80}, {':'}};
+    int raw = 0;
+    for (int i = 0; i < 3000; i++) {
+      java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+      for (int n = random.nextInt(6); n > 0; n--) {
+        byte[] piece = random.nextInt(3) == 0 ? pieces[random.nextInt(pieces.length)]
+            : new byte[] {(byte) (0x20 + random.nextInt(0x5f))};
+        key.write(piece, 0, piece.length);
+      }
+      byte[] k = key.toByteArray();
+      EntryClassifier classifier = new EntryClassifier(new PickleOptions().decoder(), resolvers.get(i % 4));
+      EntryClassifier.Result r = classifier.classify(RawEntry.of(k, "[1]".getBytes(StandardCharsets.US_ASCII),
+          null, null, "string"));
+      ScanLine.Bytes fromRaw = new ScanLine.Bytes(16);
+      ScanLine.write(fromRaw, r, k);
+      ScanLine.Bytes fromString = new ScanLine.Bytes();
+      ScanLine.write(fromString, r);
+      assertEquals(HexFormat.of().formatHex(fromString.toByteArray()), HexFormat.of().formatHex(fromRaw.toByteArray()),
+          HexFormat.of().formatHex(k));
+      assertSameBytes(r, r.key());
+      raw += ScanLine.isPlain(k) ? 1 : 0;
+    }
+    assertTrue(raw > 500 && raw < 2500, "keys written from their bytes: " + raw);
+  }
+
   private static EntryClassifier.Result result(String key, NamespaceResolver.Ns ns, String userKey, Integer flags,
       List<Finding> findings) {
     ObjectNode value = JsonNodeFactory.instance.objectNode();
