@@ -24,6 +24,11 @@ final class ScanLine {
       this(8192);
     }
 
+    /** A buffer that writes over {@code reuse} from its start (and grows out of it as needed). */
+    Bytes(byte[] reuse) {
+      buf = reuse;
+    }
+
     /** A buffer of {@code capacity} bytes to begin with (it grows as needed). */
     Bytes(int capacity) {
       buf = new byte[Math.max(16, capacity)];
