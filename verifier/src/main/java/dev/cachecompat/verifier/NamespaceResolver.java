@@ -60,7 +60,7 @@ final class NamespaceResolver {
     byte[] jsonThroughUserKey() {
       byte[] j = json;
       if (j == null) {
-        ScanLine.Bytes b = new ScanLine.Bytes();
+        ScanLine.Bytes b = new ScanLine.Bytes(64 + 3 * prefix.length());
         b.write(OPEN);
         b.string(prefix);
         if (version == null) {

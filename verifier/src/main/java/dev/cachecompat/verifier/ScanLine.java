@@ -204,7 +204,7 @@ final class ScanLine {
     for (int f = 0; f < FORMATS.length; f++) {
       for (int ok = 0; ok < 2; ok++) {
         for (Verdict v : Verdict.values()) {
-          Bytes b = new Bytes();
+          Bytes b = new Bytes(64);
           b.string(FORMATS[f]);
           b.write(ok == 1 ? OK_TRUE : OK_FALSE);
           b.string(v.label());
