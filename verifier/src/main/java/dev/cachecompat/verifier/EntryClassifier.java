@@ -78,7 +78,7 @@ final class EntryClassifier {
   Result classify(RawEntry e, PickleViewWriter view, boolean render) {
     String key = e.displayKey();
     NamespaceResolver.Resolved where = resolver.resolve(key);
-    PythonVersion readers = resolver.readers(where.namespace());
+    PythonVersion readers = where.readers();
     Builder r = new Builder(key, where, readers, e, render);
     if (e.redisType() != null && !e.redisType().equals("string")) {
       r.format = "other";

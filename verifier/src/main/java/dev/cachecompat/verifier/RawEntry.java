@@ -53,7 +53,8 @@ record RawEntry(byte[] key, byte[] value, long valueLength, Integer flags, Long 
       }
     }
     if (ascii) {
-      return new String(bytes, StandardCharsets.US_ASCII); // most keys: no decoder to make
+      // most keys: no decoder to make; as ISO-8859-1 (the same text for ASCII) the bytes are not checked again
+      return new String(bytes, StandardCharsets.ISO_8859_1);
     }
     try {
       return StandardCharsets.UTF_8.newDecoder()

@@ -101,9 +101,9 @@ final class ScanCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(saver);
           }
           try {
-            pipeline.run(source, resume != null, (results, lines, after) -> {
+            pipeline.run(source, resume != null, (results, lines, linesLength, after) -> {
               if (lines != null) {
-                main.console.out.write(lines, 0, lines.length);
+                main.console.out.write(lines, 0, linesLength);
                 main.console.out.flush();
               }
               for (EntryClassifier.Result r : results) {

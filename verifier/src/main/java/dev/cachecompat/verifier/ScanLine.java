@@ -1,6 +1,7 @@
 package dev.cachecompat.verifier;
 
 import dev.cachecompat.core.Finding;
+import dev.cachecompat.core.Verdict;
 import java.util.List;
 
 /**
@@ -16,8 +17,22 @@ final class ScanLine {
 
   /** A growable byte buffer; not thread-safe. */
   static final class Bytes extends java.io.OutputStream {
-    byte[] buf = new byte[8192];
+    byte[] buf;
     int len;
+
+    Bytes() {
+      this(8192);
+    }
+
+    /** A buffer that writes over {@code reuse} from its start (and grows out of it as needed). */
+    Bytes(byte[] reuse) {
+      buf = reuse;
+    }
+
+    /** A buffer of {@code capacity} bytes to begin with (it grows as needed). */
+    Bytes(int capacity) {
+      buf = new byte[Math.max(16, capacity)];
+    }
 
     @Override
     public void write(int b) {
@@ -42,6 +57,18 @@ final class ScanLine {
       return java.util.Arrays.copyOf(buf, len);
     }
 
+    /** Appends {@code n} bytes of {@code b} from {@code off} between quotes: bytes that need no escape. */
+    void quoted(byte[] b, int off, int n) {
+      ensure(n + 2);
+      byte[] d = buf;
+      int p = len;
+      d[p++] = '"';
+      System.arraycopy(b, off, d, p, n);
+      p += n;
+      d[p++] = '"';
+      len = p;
+    }
+
     /** Appends ASCII text that needs no escaping. */
     void ascii(String s) {
       int n = s.length();
@@ -51,12 +78,37 @@ final class ScanLine {
       }
     }
 
+    @Override
+    public void write(byte[] b) {
+      write(b, 0, b.length);
+    }
+
+    /** Appends {@code v} in decimal, as {@link Long#toString(long)} writes it, without making the string. */
     void number(long v) {
       if (v >= 0 && v < 10) {
-        write((int) ('0' + v));
-      } else {
-        ascii(Long.toString(v));
+        ensure(1);
+        buf[len++] = (byte) ('0' + v);
+        return;
       }
+      if (v == Long.MIN_VALUE) {
+        ascii(Long.toString(v));
+        return;
+      }
+      ensure(20);
+      if (v < 0) {
+        buf[len++] = '-';
+        v = -v;
+      }
+      int digits = 1;
+      for (long t = v; t >= 10; t /= 10) {
+        digits++;
+      }
+      int p = len + digits;
+      len = p;
+      do {
+        buf[--p] = (byte) ('0' + v % 10);
+        v /= 10;
+      } while (v != 0);
     }
 
     /**
@@ -120,48 +172,139 @@ final class ScanLine {
     }
   }
 
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  // The line's constant parts, encoded once.
+  private static final byte[] KEY = ascii("{\"key\":");
+  private static final byte[] NAMESPACE_NULL = ascii(",\"namespace\":null,\"user_key\":");
+  private static final byte[] FLAGS = ascii(",\"flags\":");
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] FORMAT = ascii(",\"format\":");
+  private static final byte[] OK_TRUE = ascii(",\"ok\":true,\"verdict\":");
+  private static final byte[] OK_FALSE = ascii(",\"ok\":false,\"verdict\":");
+  private static final byte[] PROTOCOL = ascii(",\"protocol\":");
+  private static final byte[] MIN_PYTHON = ascii(",\"min_python\":");
+  private static final byte[] VALUE = ascii(",\"value\":");
+  private static final byte[] TTL = ascii(",\"ttl_s\":");
+  private static final byte[] NO_FINDINGS = ascii(",\"findings\":[]}\n");
+  private static final byte[] FINDINGS = ascii(",\"findings\":[");
+  private static final byte[] FIRST_CODE = ascii("{\"code\":");
+  private static final byte[] NEXT_CODE = ascii(",{\"code\":");
+  private static final byte[] SEVERITY = ascii(",\"severity\":");
+  private static final byte[] OFFSET = ascii(",\"offset\":");
+  private static final byte[] MESSAGE = ascii(",\"message\":");
+  private static final byte[] END = ascii("]}\n");
+  /** {@code "format","ok":...,"verdict":"..."} for the formats the classifier writes, by format, ok, verdict. */
+  private static final String[] FORMATS = {"pickle", "json", "text", "int", "bytes", "other"};
+  private static final byte[][][][] FORMAT_OK_VERDICT = new byte[FORMATS.length][2][Verdict.values().length][];
+
+  static {
+    for (int f = 0; f < FORMATS.length; f++) {
+      for (int ok = 0; ok < 2; ok++) {
+        for (Verdict v : Verdict.values()) {
+          Bytes b = new Bytes(64);
+          b.string(FORMATS[f]);
+          b.write(ok == 1 ? OK_TRUE : OK_FALSE);
+          b.string(v.label());
+          FORMAT_OK_VERDICT[f][ok][v.ordinal()] = b.toByteArray();
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether {@code raw} is its own JSON string body: bytes 0x20 to 0x7f but quote and backslash, which
+   * {@link RawEntry#display} keeps as they are (ASCII) and {@link Bytes#string} writes as they are.
+   */
+  static boolean isPlain(byte[] raw) {
+    for (byte b : raw) {
+      if (b < 0x20 || b == '"' || b == '\\') { // negative: a byte over 0x7f
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int formatIndex(String format) {
+    switch (format) {
+      case "pickle":
+        return 0;
+      case "json":
+        return 1;
+      case "text":
+        return 2;
+      case "int":
+        return 3;
+      case "bytes":
+        return 4;
+      case "other":
+        return 5;
+      default:
+        return -1;
+    }
+  }
+
   /**
    * Writes the line of {@code r} and a newline to {@code out} as UTF-8 (a lone surrogate as {@code ?}, as Java's
    * encoder writes it).
    */
   static void write(Bytes out, EntryClassifier.Result r) {
-    out.ascii("{\"key\":");
-    out.string(r.key());
-    out.ascii(",\"namespace\":");
-    if (r.namespace() == null) {
-      out.ascii("null");
+    write(out, r, null);
+  }
+
+  /**
+   * Writes the line of {@code r} as {@link #write(Bytes, EntryClassifier.Result)} does, taking the key and user
+   * key straight from {@code rawKey} when those bytes need no escape (printable ASCII but quote and backslash: the
+   * common key), without reading the strings.
+   *
+   * @param rawKey the raw key bytes whose {@link RawEntry#display display} is {@code r.key()}, and of which
+   *     {@code r.userKey()} (when not null) is a suffix, as {@link NamespaceResolver#resolve} makes it; or null
+   */
+  static void write(Bytes out, EntryClassifier.Result r, byte[] rawKey) {
+    out.write(KEY);
+    boolean plain = rawKey != null && isPlain(rawKey) && r.key().length() == rawKey.length;
+    if (plain) {
+      out.quoted(rawKey, 0, rawKey.length);
     } else {
-      out.ascii("{\"prefix\":");
-      out.string(r.namespace().prefix());
-      out.ascii(",\"version\":");
-      if (r.namespace().version() == null) {
-        out.ascii("null");
-      } else {
-        out.number(r.namespace().version().intValue());
-      }
-      out.write('}');
+      out.string(r.key());
     }
-    out.ascii(",\"user_key\":");
-    out.string(r.userKey());
-    out.ascii(",\"flags\":");
+    if (r.namespace() == null) {
+      out.write(NAMESPACE_NULL);
+    } else {
+      out.write(r.namespace().jsonThroughUserKey());
+    }
+    String userKey = r.userKey();
+    if (plain && userKey != null && userKey.length() <= rawKey.length) {
+      out.quoted(rawKey, rawKey.length - userKey.length(), userKey.length());
+    } else {
+      out.string(userKey);
+    }
+    out.write(FLAGS);
     if (r.flags() == null) {
-      out.ascii("null");
+      out.write(NULL);
     } else {
       out.number(Integer.toUnsignedLong(r.flags()));
     }
-    out.ascii(",\"format\":");
-    out.string(r.format());
-    out.ascii(r.ok() ? ",\"ok\":true,\"verdict\":" : ",\"ok\":false,\"verdict\":");
-    out.string(r.verdict().label());
-    out.ascii(",\"protocol\":");
+    out.write(FORMAT);
+    int format = r.format() == null ? -1 : formatIndex(r.format());
+    if (format >= 0) {
+      out.write(FORMAT_OK_VERDICT[format][r.ok() ? 1 : 0][r.verdict().ordinal()]);
+    } else {
+      out.string(r.format());
+      out.write(r.ok() ? OK_TRUE : OK_FALSE);
+      out.string(r.verdict().label());
+    }
+    out.write(PROTOCOL);
     if (r.protocol() == null) {
-      out.ascii("null");
+      out.write(NULL);
     } else {
       out.number(r.protocol().intValue());
     }
-    out.ascii(",\"min_python\":");
+    out.write(MIN_PYTHON);
     if (r.minPython() == null) {
-      out.ascii("null");
+      out.write(NULL);
     } else { // PythonVersion.toString() without making the string
       out.write('"');
       out.number(r.minPython().major());
@@ -169,36 +312,40 @@ final class ScanLine {
       out.number(r.minPython().minor());
       out.write('"');
     }
-    out.ascii(",\"value\":");
+    out.write(VALUE);
     if (r.value() == null) {
-      out.ascii("null");
+      out.write(NULL);
     } else {
-      out.write(r.value(), 0, r.value().length);
+      out.write(r.value());
     }
-    out.ascii(",\"ttl_s\":");
+    out.write(TTL);
     if (r.ttlSeconds() == null) {
-      out.ascii("null");
+      out.write(NULL);
     } else {
       out.number(r.ttlSeconds().longValue());
     }
-    out.ascii(",\"findings\":[");
     List<Finding> findings = r.findings();
+    if (findings.isEmpty()) {
+      out.write(NO_FINDINGS);
+      return;
+    }
+    out.write(FINDINGS);
     for (int i = 0; i < findings.size(); i++) {
       Finding f = findings.get(i);
-      out.ascii(i == 0 ? "{\"code\":" : ",{\"code\":");
+      out.write(i == 0 ? FIRST_CODE : NEXT_CODE);
       out.string(f.code());
-      out.ascii(",\"severity\":");
+      out.write(SEVERITY);
       out.string(f.severity().label());
-      out.ascii(",\"offset\":");
+      out.write(OFFSET);
       if (f.offset() >= 0) {
         out.number(f.offset());
       } else {
-        out.ascii("null");
+        out.write(NULL);
       }
-      out.ascii(",\"message\":");
+      out.write(MESSAGE);
       out.string(f.message());
       out.write('}');
     }
-    out.ascii("]}\n");
+    out.write(END);
   }
 }

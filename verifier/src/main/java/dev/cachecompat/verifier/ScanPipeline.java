@@ -33,10 +33,12 @@ final class ScanPipeline implements AutoCloseable {
      * One chunk of results.
      *
      * @param results the results, without their values (the lines hold them)
-     * @param lines the chunk's JSON lines, UTF-8, each ending in a newline; null when lines were not asked for
+     * @param lines the chunk's JSON lines, UTF-8, each ending in a newline, in its first {@code linesLength} bytes;
+     *     null when lines were not asked for; the pipeline reuses the array once this call returns
+     * @param linesLength how many bytes of {@code lines} hold the lines
      * @param cursor the source's cursor after the chunk's last entry; null when not tracked
      */
-    void accept(List<EntryClassifier.Result> results, byte[] lines, String cursor);
+    void accept(List<EntryClassifier.Result> results, byte[] lines, int linesLength, String cursor);
   }
 
   private final EntryClassifier classifier;
@@ -53,6 +55,7 @@ final class ScanPipeline implements AutoCloseable {
     this.classifier = classifier;
     this.lines = lines;
     this.queueCapacity = 2 * threads + 2;
+    this.freeLineBuffers = new ArrayBlockingQueue<>(queueCapacity + threads);
     this.workers = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "scan-classify");
       t.setDaemon(true);
@@ -60,8 +63,8 @@ final class ScanPipeline implements AutoCloseable {
     });
   }
 
-  /** One chunk's classified results. */
-  private record Done(List<EntryClassifier.Result> results, byte[] lines) {}
+  /** One chunk's classified results, and its lines in the first {@code linesLength} bytes of {@code lines}. */
+  private record Done(List<EntryClassifier.Result> results, byte[] lines, int linesLength) {}
 
   /** A chunk on its way: its results to come, the cursor after it, and the permits it holds. */
   private record Pending(Future<Done> done, String cursor, int permits) {}
@@ -90,8 +93,11 @@ final class ScanPipeline implements AutoCloseable {
           break;
         }
         Done d = result(p.done());
-        sink.accept(d.results(), d.lines(), p.cursor());
+        sink.accept(d.results(), d.lines(), d.linesLength(), p.cursor());
         budget.release(p.permits());
+        if (d.lines() != null && d.lines().length <= MAX_LINE_BYTES_HINT) {
+          freeLineBuffers.offer(d.lines()); // the sink is done with it; dropped when enough are kept
+        }
       }
       finished = true;
     } finally {
@@ -170,17 +176,40 @@ final class ScanPipeline implements AutoCloseable {
 
   private Done classify(List<RawEntry> entries) {
     List<EntryClassifier.Result> results = new ArrayList<>(entries.size());
-    ScanLine.Bytes out = lines ? new ScanLine.Bytes() : null;
-    PickleViewWriter view = new PickleViewWriter();
+    // a buffer the output is done with, else one sized by the last chunk's lines (with room to spare): most
+    // chunks' lines neither grow nor get copied
+    ScanLine.Bytes out = null;
+    if (lines) {
+      byte[] free = freeLineBuffers.poll();
+      out = free != null ? new ScanLine.Bytes(free) : new ScanLine.Bytes(lineBytesHint);
+    }
+    PickleViewWriter view = views.get();
     for (RawEntry e : entries) {
       EntryClassifier.Result r = classifier.classify(e, view, lines);
       if (out != null) {
-        ScanLine.write(out, r);
+        ScanLine.write(out, r, e.key());
       }
       results.add(r.value() == null ? r : r.withoutValue());
     }
-    return new Done(results, out == null ? null : out.toByteArray());
+    if (out == null) {
+      return new Done(results, null, 0);
+    }
+    lineBytesHint = Math.min(MAX_LINE_BYTES_HINT, out.len + (out.len >> 3));
+    return new Done(results, out.buf, out.len);
   }
+
+  /** Each classify thread's own view writer (reusable). */
+  private final ThreadLocal<PickleViewWriter> views = ThreadLocal.withInitial(PickleViewWriter::new);
+  /**
+   * Line buffers the output wrote out, for the next chunks (at most as many as chunks can be on their way; one
+   * over {@link #MAX_LINE_BYTES_HINT} is dropped rather than kept).
+   */
+  private final BlockingQueue<byte[]> freeLineBuffers;
+
+  /** The most a chunk's line buffer starts with, whatever the last chunk's lines took. */
+  private static final int MAX_LINE_BYTES_HINT = 1 << 20;
+  /** What the last chunk's lines took and some: the next chunk's buffer to begin with (racy: only a hint). */
+  private int lineBytesHint = 8192;
 
   @Override
   public void close() {

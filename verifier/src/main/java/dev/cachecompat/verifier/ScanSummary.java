@@ -20,14 +20,46 @@ final class ScanSummary {
 
   private record Cell(String namespace, String readers, String format, String protocol, String verdict) {}
 
-  /** Orders cells by their fields in turn; compared once per key, so it allocates nothing. */
+  /** Orders cells by their fields in turn; compared only when a key's fields are not among the recent ones. */
   private static final java.util.Comparator<Cell> ORDER = java.util.Comparator.comparing(Cell::namespace)
       .thenComparing(Cell::readers).thenComparing(Cell::format).thenComparing(Cell::protocol)
       .thenComparing(Cell::verdict);
 
   private record Problem(String key, String namespace, String verdict, String reason) {}
 
-  private final Map<Cell, Long> counts = new TreeMap<>(ORDER);
+  /**
+   * A cell's counter, with the result fields that led to it. Results of one namespace, format, protocol and verdict
+   * mostly share their field objects (the resolver's namespace, the classifier's constants), so most keys find
+   * their counter among the {@link #recent} tallies by identity, without making the cell's strings.
+   */
+  private static final class Tally {
+    final NamespaceResolver.Ns ns;
+    final dev.cachecompat.core.PythonVersion readers;
+    final String format;
+    final Integer protocol;
+    final String verdict;
+    /** The cell's count, shared by every tally of the cell. */
+    final long[] keys;
+
+    Tally(EntryClassifier.Result r, String verdict, long[] keys) {
+      this.keys = keys;
+      this.ns = r.namespace();
+      this.readers = r.readers();
+      this.format = r.format();
+      this.protocol = r.protocol();
+      this.verdict = verdict;
+    }
+
+    boolean sameFieldsAs(EntryClassifier.Result r, String verdict) {
+      return ns == r.namespace() && readers == r.readers() && format == r.format() && verdict == this.verdict
+          && (protocol == null ? r.protocol() == null : r.protocol() != null && protocol.intValue() == r.protocol());
+    }
+  }
+
+  /** The count of every cell. */
+  private final Map<Cell, long[]> counts = new TreeMap<>(ORDER);
+  /** The tallies found last, most recent first (a short list: searched by identity per key). */
+  private final Tally[] recent = new Tally[8];
   private final List<Problem> problems = new ArrayList<>();
   private long keys;
   private long notOk;
@@ -39,10 +71,8 @@ final class ScanSummary {
 
   void add(EntryClassifier.Result r) {
     keys++;
-    String ns = r.namespace() == null ? "-" : r.namespace().label();
-    Cell cell = new Cell(ns, r.readers() == null ? "-" : r.readers().toString(), r.format(),
-        r.protocol() == null ? "-" : r.protocol().toString(), r.unreadable() ? "unreadable" : r.verdict().label());
-    counts.merge(cell, 1L, Long::sum);
+    String verdict = r.unreadable() ? "unreadable" : r.verdict().label();
+    tally(r, verdict).keys[0]++;
     if (r.ok()) {
       return;
     }
@@ -64,10 +94,32 @@ final class ScanSummary {
       unreadable++;
     }
     if (problems.size() < MAX_LISTED) {
+      String ns = r.namespace() == null ? "-" : r.namespace().label();
       String reason = r.findings().stream().filter(f -> f.severity() == dev.cachecompat.core.Severity.ERROR)
           .map(f -> f.message()).findFirst().orElse(r.verdict().label());
-      problems.add(new Problem(r.key(), ns, r.unreadable() ? "unreadable" : r.verdict().label(), reason));
+      problems.add(new Problem(r.key(), ns, verdict, reason));
     }
+  }
+
+  /** A tally of {@code r}'s cell: a recent one with the same field objects, else a new one of the cell's counter. */
+  private Tally tally(EntryClassifier.Result r, String verdict) {
+    Tally[] recent = this.recent;
+    for (int i = 0; i < recent.length; i++) {
+      Tally t = recent[i];
+      if (t == null) {
+        break;
+      }
+      if (t.sameFieldsAs(r, verdict)) {
+        return t;
+      }
+    }
+    Cell cell = new Cell(r.namespace() == null ? "-" : r.namespace().label(),
+        r.readers() == null ? "-" : r.readers().toString(), r.format(),
+        r.protocol() == null ? "-" : r.protocol().toString(), verdict);
+    Tally t = new Tally(r, verdict, counts.computeIfAbsent(cell, c -> new long[1]));
+    System.arraycopy(recent, 0, recent, 1, recent.length - 1);
+    recent[0] = t;
+    return t;
   }
 
   boolean anyProblem() {
@@ -98,7 +150,8 @@ final class ScanSummary {
     s.put("over_limit", overLimit);
     s.put("unreadable_by_readers", unreadable);
     ArrayNode by = s.putArray("counts");
-    counts.forEach((c, n) -> {
+    counts.forEach((c, count) -> {
+      long n = count[0];
       ObjectNode o = by.addObject();
       o.put("namespace", c.namespace());
       o.put("readers", c.readers());
@@ -131,8 +184,8 @@ final class ScanSummary {
     out.println();
     String fmt = "%-16s %-8s %-7s %-9s %-11s %8s%n";
     out.printf(Locale.ROOT, fmt, "NAMESPACE", "READERS", "FORMAT", "PROTOCOL", "VERDICT", "KEYS");
-    counts.forEach((c, n) -> out.printf(Locale.ROOT, fmt, c.namespace(), c.readers(), c.format(), c.protocol(),
-        c.verdict(), n));
+    counts.forEach((c, count) -> out.printf(Locale.ROOT, fmt, c.namespace(), c.readers(), c.format(),
+        c.protocol(), c.verdict(), count[0]));
     out.println();
     out.printf(Locale.ROOT, "%d keys: %d ok, %d unsafe, %d malformed, %d over limit, %d unreadable by their readers%n",
         keys, keys - notOk, unsafe, malformed, overLimit, unreadable);

@@ -84,6 +84,75 @@ class ScanLineTest {
     }
   }
 
+  @Test
+  void everyFormatOkVerdictAndNumberIsWrittenAsJacksonWritesIt() throws Exception {
+    // the line's constant parts are precomputed per format, ok and verdict: every combination, and formats
+    // outside the table, against Jackson; numbers over their whole range (written without Long.toString)
+    Random random = new Random(7);
+    List<String> formats = List.of("pickle", "json", "text", "int", "bytes", "other", "", "p\u00e9ckle", "x\"y");
+    long[] edges = {0, 9, 10, 99, 100, Integer.MAX_VALUE, Long.MAX_VALUE, -1, -9, -10, Long.MIN_VALUE + 1,
+        Long.MIN_VALUE};
+    int n = 0;
+    for (String format : formats) {
+      for (boolean ok : new boolean[] {true, false}) {
+        for (Verdict verdict : Verdict.values()) {
+          for (int i = 0; i < 8; i++, n++) {
+            long ttl = i < 4 ? edges[(n + i) % edges.length] : random.nextLong() >> random.nextInt(64);
+            NamespaceResolver.Ns ns = switch (i % 3) {
+              case 0 -> null;
+              case 1 -> new NamespaceResolver.Ns("app", random.nextBoolean() ? null : (int) (ttl >> 32));
+              default -> new NamespaceResolver.Ns(randomString(random), random.nextInt());
+            };
+            EntryClassifier.Result r = new EntryClassifier.Result(randomString(random), ns, null,
+                randomString(random), i % 2 == 0 ? null : (int) ttl, format, ok, verdict,
+                i % 4 == 0 ? null : (int) (ttl % 1000), i % 4 == 1 ? null
+                : i % 4 == 2 ? PythonVersion.PY2_7 : new PythonVersion(3, (int) Math.abs(ttl % 1000)),
+                i % 5 == 0 ? null : "[1]".getBytes(StandardCharsets.UTF_8), i % 3 == 2 ? null : ttl, List.of(),
+                false);
+            assertSameBytes(r, format + " " + ok + " " + verdict + " " + ttl);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void keysWrittenFromTheirRawBytesAreTheKeysWrittenFromTheirStrings() throws Exception {
+    // the raw-byte path against the escaped String path (and Jackson) for keys as the scan classifies them:
+    // printable ASCII, quote, backslash, control bytes, DEL, UTF-8, invalid UTF-8; under every key scheme
+    Random random = new Random(8);
+    List<NamespaceResolver> resolvers = List.of(
+        new NamespaceResolver(NamespaceResolver.Scheme.DJANGO, List.of(), List.of("app:3=3.8")),
+        new NamespaceResolver(NamespaceResolver.Scheme.DJANGO, List.of("app:3"), List.of()),
+        new NamespaceResolver(NamespaceResolver.Scheme.PREFIX, List.of("app", "app:3:", "\u00e9"), List.of()),
+        new NamespaceResolver(NamespaceResolver.Scheme.NONE, List.of(), List.of()));
+    byte[][] pieces = {"app:3:".getBytes(StandardCharsets.UTF_8), "user:12".getBytes(StandardCharsets.UTF_8),
+        {'"'}, {'\\'}, {0}, {'\n'}, {0x1f}, {0x7f}, {' '}, "\u00e9".getBytes(StandardCharsets.UTF_8),
+        "\ud83d\ude00".getBytes(StandardCharsets.UTF_8), {(byte) 0xff}, {(byte) 0xc3}, {(byte) 0x80}, {':'}};
+    int raw = 0;
+    for (int i = 0; i < 3000; i++) {
+      java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+      for (int n = random.nextInt(6); n > 0; n--) {
+        byte[] piece = random.nextInt(3) == 0 ? pieces[random.nextInt(pieces.length)]
+            : new byte[] {(byte) (0x20 + random.nextInt(0x5f))};
+        key.write(piece, 0, piece.length);
+      }
+      byte[] k = key.toByteArray();
+      EntryClassifier classifier = new EntryClassifier(new PickleOptions().decoder(), resolvers.get(i % 4));
+      EntryClassifier.Result r = classifier.classify(RawEntry.of(k, "[1]".getBytes(StandardCharsets.US_ASCII),
+          null, null, "string"));
+      ScanLine.Bytes fromRaw = new ScanLine.Bytes(16);
+      ScanLine.write(fromRaw, r, k);
+      ScanLine.Bytes fromString = new ScanLine.Bytes();
+      ScanLine.write(fromString, r);
+      assertEquals(HexFormat.of().formatHex(fromString.toByteArray()), HexFormat.of().formatHex(fromRaw.toByteArray()),
+          HexFormat.of().formatHex(k));
+      assertSameBytes(r, r.key());
+      raw += ScanLine.isPlain(k) ? 1 : 0;
+    }
+    assertTrue(raw > 500 && raw < 2500, "keys written from their bytes: " + raw);
+  }
+
   private static EntryClassifier.Result result(String key, NamespaceResolver.Ns ns, String userKey, Integer flags,
       List<Finding> findings) {
     ObjectNode value = JsonNodeFactory.instance.objectNode();
