@@ -762,7 +762,10 @@ final class PickleViewPass {
       case FLOAT -> floating(Double.longBitsToDouble(num[n]));
       case STR -> string(n);
       case BYTES -> base64(buf, off[n], len[n]);
-      case LATIN1 -> base64(latin1, 0, latin1(n));
+      case LATIN1 -> {
+        int count = latin1(n); // may grow the buffer: read the field after
+        base64(latin1, 0, count);
+      }
       case DATETIME -> datetime(n);
       case LIST -> {
         enter(n);
