@@ -3,10 +3,10 @@ package dev.cachecompat.verifier;
 import dev.cachecompat.json.CanonicalJson;
 import dev.cachecompat.json.JsonTokenWriter;
 import dev.cachecompat.pickle.PickleDecoder;
-import dev.cachecompat.pickle.PickleEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * The scan's fast path for the common pickles: one pass over the opcodes of a pickle the inspector found valid
@@ -29,22 +29,23 @@ import java.util.Arrays;
  * bytes (which is code point order). Not thread-safe; one per thread, reusable.
  */
 final class PickleViewPass {
-  private static final byte NONE = 0;
-  private static final byte TRUE = 1;
-  private static final byte FALSE = 2;
-  private static final byte INT = 3;
-  private static final byte FLOAT = 4;
+  // Node kinds, numbered by frequency (C1 compiles a switch into compares in case order); the globals last.
+  private static final byte NONE = 8;
+  private static final byte TRUE = 3;
+  private static final byte FALSE = 4;
+  private static final byte INT = 1;
+  private static final byte FLOAT = 2;
   /** UTF-8 text: off, len. */
-  private static final byte STR = 5;
+  private static final byte STR = 0;
   /** bytes: off, len. */
-  private static final byte BYTES = 6;
+  private static final byte BYTES = 10;
   /** bytes given as the UTF-8 of text of code points up to U+00FF (_codecs.encode(text, 'latin1')): off, len. */
-  private static final byte LATIN1 = 7;
-  private static final byte LIST = 8;
+  private static final byte LATIN1 = 11;
+  private static final byte LIST = 5;
   private static final byte TUPLE = 9;
-  private static final byte DICT = 10;
+  private static final byte DICT = 6;
   /** off: yyyymmdd as a number, len: hhmmss, num: microseconds. */
-  private static final byte DATETIME = 11;
+  private static final byte DATETIME = 7;
   private static final byte GLOBAL_DATETIME = 12;
   private static final byte GLOBAL_ENCODE = 13;
   /** builtins.bytes, as protocols 0-2 write it: {@code __builtin__.bytes}. */
@@ -59,8 +60,94 @@ final class PickleViewPass {
   private static final byte[] BYTES_NAME = "bytes".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LATIN1_NAME = "latin1".getBytes(StandardCharsets.US_ASCII);
   private static final int SORT_THRESHOLD = 16;
+  private static final String[] PROBES = {
+      "8002636461746574696d650a6461746574696d650a7100635f636f646563730a656e636f64650a7101580b00000007c3a203040506"
+          + "0700037b710258060000006c6174696e3171038671045271058571065271072e",
+      "8003636461746574696d650a6461746574696d650a7100430a07e2030405060700037b71018571025271032e"};
+  private static final String EMPTY_BYTES_PROBE = "8002635f5f6275696c74696e5f5f0a62797465730a7100295271012e";
   /** Memo indexes above this are left to the classic path (its sparse memo). */
   private static final int MAX_MEMO_INDEX = 1 << 20;
+
+  // Opcodes as dense case numbers, the most frequent first: C1 compiles a switch into compares in case order.
+  private static final int OP_MEMOIZE = 1;
+  private static final int OP_SHORT_BINUNICODE = 2;
+  private static final int OP_BINPUT = 3;
+  private static final int OP_BINUNICODE = 4;
+  private static final int OP_BININT1 = 5;
+  private static final int OP_BININT = 6;
+  private static final int OP_BINFLOAT = 7;
+  private static final int OP_NEWTRUE = 8;
+  private static final int OP_NEWFALSE = 9;
+  private static final int OP_MARK = 10;
+  private static final int OP_EMPTY_LIST = 11;
+  private static final int OP_APPENDS = 12;
+  private static final int OP_SETITEMS = 13;
+  private static final int OP_EMPTY_DICT = 14;
+  private static final int OP_BININT2 = 15;
+  private static final int OP_NONE_OP = 16;
+  private static final int OP_SETITEM = 17;
+  private static final int OP_APPEND = 18;
+  private static final int OP_BINGET = 19;
+  private static final int OP_SHORT_BINBYTES = 20;
+  private static final int OP_TUPLE1 = 21;
+  private static final int OP_TUPLE2 = 22;
+  private static final int OP_TUPLE3 = 23;
+  private static final int OP_TUPLE_OP = 24;
+  private static final int OP_EMPTY_TUPLE = 25;
+  private static final int OP_REDUCE = 26;
+  private static final int OP_GLOBAL = 27;
+  private static final int OP_STACK_GLOBAL = 28;
+  private static final int OP_FRAME = 29;
+  private static final int OP_PROTO = 30;
+  private static final int OP_STOP = 31;
+  private static final int OP_LONG1 = 32;
+  private static final int OP_BINUNICODE8 = 33;
+  private static final int OP_LONG_BINPUT = 34;
+  private static final int OP_LONG_BINGET = 35;
+  private static final int OP_BINBYTES = 36;
+  private static final int OP_BINBYTES8 = 37;
+  /** Case number of each opcode byte; 0 for the opcodes this pass leaves to the classic path. */
+  private static final byte[] OPS = new byte[256];
+
+  static {
+    OPS[0x94] = OP_MEMOIZE;
+    OPS[0x8c] = OP_SHORT_BINUNICODE;
+    OPS['q'] = OP_BINPUT;
+    OPS['X'] = OP_BINUNICODE;
+    OPS['K'] = OP_BININT1;
+    OPS['J'] = OP_BININT;
+    OPS['G'] = OP_BINFLOAT;
+    OPS[0x88] = OP_NEWTRUE;
+    OPS[0x89] = OP_NEWFALSE;
+    OPS['('] = OP_MARK;
+    OPS[']'] = OP_EMPTY_LIST;
+    OPS['e'] = OP_APPENDS;
+    OPS['u'] = OP_SETITEMS;
+    OPS['}'] = OP_EMPTY_DICT;
+    OPS['M'] = OP_BININT2;
+    OPS['N'] = OP_NONE_OP;
+    OPS['s'] = OP_SETITEM;
+    OPS['a'] = OP_APPEND;
+    OPS['h'] = OP_BINGET;
+    OPS['C'] = OP_SHORT_BINBYTES;
+    OPS[0x85] = OP_TUPLE1;
+    OPS[0x86] = OP_TUPLE2;
+    OPS[0x87] = OP_TUPLE3;
+    OPS['t'] = OP_TUPLE_OP;
+    OPS[')'] = OP_EMPTY_TUPLE;
+    OPS['R'] = OP_REDUCE;
+    OPS['c'] = OP_GLOBAL;
+    OPS[0x93] = OP_STACK_GLOBAL;
+    OPS[0x95] = OP_FRAME;
+    OPS[0x80] = OP_PROTO;
+    OPS['.'] = OP_STOP;
+    OPS[0x8a] = OP_LONG1;
+    OPS[0x8d] = OP_BINUNICODE8;
+    OPS['r'] = OP_LONG_BINPUT;
+    OPS['j'] = OP_LONG_BINGET;
+    OPS['B'] = OP_BINBYTES;
+    OPS[0x8e] = OP_BINBYTES8;
+  }
 
   /** Thrown to give up; preallocated, no stack trace. */
   private static final class NotHandled extends RuntimeException {
@@ -150,17 +237,18 @@ final class PickleViewPass {
   /**
    * Whether {@code decoder} builds {@code datetime.datetime}, {@code _codecs.encode} and {@code builtins.bytes} as
    * the built-in callees do (an {@code --allow}ed or custom constructor of the same name overrides them): checked
-   * once per decoder on a datetime pickled at protocols 2 (the _codecs form) and 3, and protocol 2's b''.
+   * once per decoder on CPython 3's pickles of {@code datetime.datetime(2018, 3, 4, 5, 6, 7, 891)} at protocols 2
+   * (the _codecs form) and 3, and of {@code b''} at protocol 2.
    */
   private static boolean hasBuiltinGlobals(PickleDecoder decoder) {
     LocalDateTime probe = LocalDateTime.of(2018, 3, 4, 5, 6, 7, 891_000);
     try {
-      for (int protocol : new int[] {2, 3}) {
-        if (!probe.equals(decoder.decode(PickleEncoder.protocol(protocol).encode(probe)))) {
+      for (String hex : PROBES) {
+        if (!probe.equals(decoder.decode(HexFormat.of().parseHex(hex)))) {
           return false;
         }
       }
-      Object empty = decoder.decode(PickleEncoder.protocol(2).encode(new byte[0]));
+      Object empty = decoder.decode(HexFormat.of().parseHex(EMPTY_BYTES_PROBE));
       return empty instanceof byte[] b && b.length == 0;
     } catch (RuntimeException e) {
       return false;
@@ -193,48 +281,47 @@ final class PickleViewPass {
     final byte[] b = pickle;
     int pos = 0;
     while (pos < end) {
-      int op = b[pos++] & 0xFF;
-      switch (op) {
-        case 0x8c -> { // SHORT_BINUNICODE
+      switch (OPS[b[pos++] & 0xFF]) {
+        case OP_SHORT_BINUNICODE -> { // SHORT_BINUNICODE
           need(pos, 1);
           int n = b[pos] & 0xFF;
           pos = span(STR, pos + 1, n);
         }
-        case 'X' -> { // BINUNICODE
+        case OP_BINUNICODE -> { // BINUNICODE
           pos = span(STR, pos + 4, length(pos, 4));
         }
-        case 0x8d -> pos = span(STR, pos + 8, length(pos, 8)); // BINUNICODE8
-        case 0x94 -> memoize(memoCount); // MEMOIZE
-        case 'q' -> { // BINPUT
+        case OP_BINUNICODE8 -> pos = span(STR, pos + 8, length(pos, 8)); // BINUNICODE8
+        case OP_MEMOIZE -> memoize(memoCount); // MEMOIZE
+        case OP_BINPUT -> { // BINPUT
           need(pos, 1);
           memoize(b[pos++] & 0xFF);
         }
-        case 'r' -> { // LONG_BINPUT
+        case OP_LONG_BINPUT -> { // LONG_BINPUT
           memoize(length(pos, 4));
           pos += 4;
         }
-        case 'h' -> { // BINGET
+        case OP_BINGET -> { // BINGET
           need(pos, 1);
           push(memoGet(b[pos++] & 0xFF));
         }
-        case 'j' -> { // LONG_BINGET
+        case OP_LONG_BINGET -> { // LONG_BINGET
           push(memoGet(length(pos, 4)));
           pos += 4;
         }
-        case 'K' -> { // BININT1
+        case OP_BININT1 -> { // BININT1
           need(pos, 1);
           pos = integer(pos + 1, b[pos] & 0xFF);
         }
-        case 'M' -> { // BININT2
+        case OP_BININT2 -> { // BININT2
           need(pos, 2);
           pos = integer(pos + 2, (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8);
         }
-        case 'J' -> { // BININT: signed
+        case OP_BININT -> { // BININT: signed
           need(pos, 4);
           pos = integer(pos + 4,
               (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | b[pos + 3] << 24);
         }
-        case 0x8a -> { // LONG1
+        case OP_LONG1 -> { // LONG1
           need(pos, 1);
           int n = b[pos++] & 0xFF;
           if (n > 8) {
@@ -251,7 +338,7 @@ final class PickleViewPass {
           }
           pos = integer(pos + n, v);
         }
-        case 'G' -> { // BINFLOAT: big-endian
+        case OP_BINFLOAT -> { // BINFLOAT: big-endian
           need(pos, 8);
           long bits = 0;
           for (int k = 0; k < 8; k++) {
@@ -262,14 +349,14 @@ final class PickleViewPass {
           push(n);
           pos += 8;
         }
-        case 'N' -> push(node(NONE));
-        case 0x88 -> push(node(TRUE));
-        case 0x89 -> push(node(FALSE));
-        case '(' -> mark();
-        case '}' -> push(container(DICT));
-        case ']' -> push(container(LIST));
-        case ')' -> push(container(TUPLE));
-        case 's' -> { // SETITEM
+        case OP_NONE_OP -> push(node(NONE));
+        case OP_NEWTRUE -> push(node(TRUE));
+        case OP_NEWFALSE -> push(node(FALSE));
+        case OP_MARK -> mark();
+        case OP_EMPTY_DICT -> push(container(DICT));
+        case OP_EMPTY_LIST -> push(container(LIST));
+        case OP_EMPTY_TUPLE -> push(container(TUPLE));
+        case OP_SETITEM -> { // SETITEM
           if (sp < 3) {
             throw no();
           }
@@ -281,7 +368,7 @@ final class PickleViewPass {
           member(d, stack[sp - 2], stack[sp - 1]);
           sp -= 2;
         }
-        case 'u' -> { // SETITEMS
+        case OP_SETITEMS -> { // SETITEMS
           int from = popMark();
           if (from < 1 || ((sp - from) & 1) != 0) {
             throw no();
@@ -295,7 +382,7 @@ final class PickleViewPass {
           }
           sp = from;
         }
-        case 'a' -> { // APPEND
+        case OP_APPEND -> { // APPEND
           if (sp < 2) {
             throw no();
           }
@@ -307,7 +394,7 @@ final class PickleViewPass {
           item(l, stack[sp - 1]);
           sp--;
         }
-        case 'e' -> { // APPENDS
+        case OP_APPENDS -> { // APPENDS
           int from = popMark();
           if (from < 1) {
             throw no();
@@ -321,35 +408,35 @@ final class PickleViewPass {
           }
           sp = from;
         }
-        case 0x85 -> tuple(sp - 1); // TUPLE1
-        case 0x86 -> tuple(sp - 2); // TUPLE2
-        case 0x87 -> tuple(sp - 3); // TUPLE3
-        case 't' -> tuple(popMark()); // TUPLE
-        case 'C' -> { // SHORT_BINBYTES
+        case OP_TUPLE1 -> tuple(sp - 1); // TUPLE1
+        case OP_TUPLE2 -> tuple(sp - 2); // TUPLE2
+        case OP_TUPLE3 -> tuple(sp - 3); // TUPLE3
+        case OP_TUPLE_OP -> tuple(popMark()); // TUPLE
+        case OP_SHORT_BINBYTES -> { // SHORT_BINBYTES
           need(pos, 1);
           int n = b[pos] & 0xFF;
           pos = span(BYTES, pos + 1, n);
         }
-        case 'B' -> pos = span(BYTES, pos + 4, length(pos, 4)); // BINBYTES
-        case 0x8e -> pos = span(BYTES, pos + 8, length(pos, 8)); // BINBYTES8
-        case 0x95 -> { // FRAME
+        case OP_BINBYTES -> pos = span(BYTES, pos + 4, length(pos, 4)); // BINBYTES
+        case OP_BINBYTES8 -> pos = span(BYTES, pos + 8, length(pos, 8)); // BINBYTES8
+        case OP_FRAME -> { // FRAME
           need(pos, 8);
           pos += 8;
         }
-        case 0x80 -> { // PROTO
+        case OP_PROTO -> { // PROTO
           need(pos, 1);
           protocol = b[pos++] & 0xFF;
           if (protocol < 2 || protocol > 5) {
             throw no();
           }
         }
-        case 'c' -> { // GLOBAL: module\nname\n
+        case OP_GLOBAL -> { // GLOBAL: module\nname\n
           int nl = newline(pos);
           int nl2 = newline(nl + 1);
           push(global(pos, nl - pos, nl + 1, nl2 - nl - 1));
           pos = nl2 + 1;
         }
-        case 0x93 -> { // STACK_GLOBAL
+        case OP_STACK_GLOBAL -> { // STACK_GLOBAL
           if (sp < 2) {
             throw no();
           }
@@ -362,7 +449,7 @@ final class PickleViewPass {
           sp -= 2;
           push(global(off[module], len[module], off[name], len[name]));
         }
-        case 'R' -> { // REDUCE
+        case OP_REDUCE -> { // REDUCE
           if (sp < 2) {
             throw no();
           }
@@ -372,7 +459,7 @@ final class PickleViewPass {
           sp -= 2;
           push(reduce(callable, args));
         }
-        case '.' -> { // STOP: the value must be all that is left, as a pickler leaves it
+        case OP_STOP -> { // STOP: the value must be all that is left, as a pickler leaves it
           if (sp != 1 || mp != 0 || kind[stack[0]] >= GLOBAL_DATETIME) {
             throw no();
           }
@@ -429,20 +516,25 @@ final class PickleViewPass {
     throw no();
   }
 
+  /** A new node of kind k (small, so that C1 inlines it; growing is out of line). */
   private int node(byte k) {
     int n = nodes;
     if (n == kind.length) {
-      int cap = n * 2;
-      kind = Arrays.copyOf(kind, cap);
-      off = Arrays.copyOf(off, cap);
-      len = Arrays.copyOf(len, cap);
-      num = Arrays.copyOf(num, cap);
-      open = Arrays.copyOf(open, cap);
+      growNodes();
     }
     kind[n] = k;
     open[n] = false;
     nodes = n + 1;
     return n;
+  }
+
+  private void growNodes() {
+    int cap = nodes * 2;
+    kind = Arrays.copyOf(kind, cap);
+    off = Arrays.copyOf(off, cap);
+    len = Arrays.copyOf(len, cap);
+    num = Arrays.copyOf(num, cap);
+    open = Arrays.copyOf(open, cap);
   }
 
   private int container(byte k) {
@@ -513,16 +605,20 @@ final class PickleViewPass {
   private int edge(int key, int val) {
     int e = edges;
     if (e == edgeKey.length) {
-      int cap = e * 2;
-      edgeKey = Arrays.copyOf(edgeKey, cap);
-      edgeVal = Arrays.copyOf(edgeVal, cap);
-      edgeNext = Arrays.copyOf(edgeNext, cap);
+      growEdges();
     }
     edgeKey[e] = key;
     edgeVal[e] = val;
     edgeNext[e] = -1;
     edges = e + 1;
     return e;
+  }
+
+  private void growEdges() {
+    int cap = edges * 2;
+    edgeKey = Arrays.copyOf(edgeKey, cap);
+    edgeVal = Arrays.copyOf(edgeVal, cap);
+    edgeNext = Arrays.copyOf(edgeNext, cap);
   }
 
   private void link(int container, int e) {
@@ -859,7 +955,19 @@ final class PickleViewPass {
   private int compareKeys(int e1, int e2) {
     int a = edgeKey[e1];
     int b = edgeKey[e2];
-    return Arrays.compareUnsigned(buf, off[a], off[a] + len[a], buf, off[b], off[b] + len[b]);
+    byte[] k = buf;
+    int i = off[a];
+    int j = off[b];
+    int la = len[a];
+    int lb = len[b];
+    int n = Math.min(la, lb);
+    for (int q = 0; q < n; q++) {
+      int d = (k[i + q] & 0xFF) - (k[j + q] & 0xFF);
+      if (d != 0) {
+        return d;
+      }
+    }
+    return la - lb;
   }
 
   private void string(int n) {
@@ -957,6 +1065,11 @@ final class PickleViewPass {
 
   /** Writes {@code v} (not negative) zero-padded to at least {@code width} digits, as %0Nd does. */
   private static int digits(byte[] o, int p, int v, int width) {
+    if (width == 2 && v < 100) {
+      o[p] = (byte) ('0' + v / 10);
+      o[p + 1] = (byte) ('0' + v % 10);
+      return p + 2;
+    }
     int n = 1;
     for (int t = v; t >= 10; t /= 10) {
       n++;
