@@ -53,6 +53,9 @@ final class PickleViewPass {
 
   private static final byte[] B64 =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TUPLE_TAG = "$tuple".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BYTES_TAG = "$bytes".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATETIME_TAG = "$datetime".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DATETIME_NAME = "datetime".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CODECS_NAME = "_codecs".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ENCODE_NAME = "encode".getBytes(StandardCharsets.US_ASCII);
@@ -282,16 +285,36 @@ final class PickleViewPass {
     int pos = 0;
     while (pos < end) {
       switch (OPS[b[pos++] & 0xFF]) {
-        case OP_SHORT_BINUNICODE -> { // SHORT_BINUNICODE
-          need(pos, 1);
-          int n = b[pos] & 0xFF;
-          pos = span(STR, pos + 1, n);
+        case OP_SHORT_BINUNICODE -> { // SHORT_BINUNICODE, inline: the most frequent with MEMOIZE
+          if (pos >= end) {
+            throw no();
+          }
+          int n = b[pos++] & 0xFF;
+          if (n > end - pos) {
+            throw no();
+          }
+          int node = node(STR);
+          off[node] = pos;
+          len[node] = n;
+          push(node);
+          pos += n;
         }
         case OP_BINUNICODE -> { // BINUNICODE
           pos = span(STR, pos + 4, length(pos, 4));
         }
         case OP_BINUNICODE8 -> pos = span(STR, pos + 8, length(pos, 8)); // BINUNICODE8
-        case OP_MEMOIZE -> memoize(memoCount); // MEMOIZE
+        case OP_MEMOIZE -> { // MEMOIZE: the next free index, inline when it needs no growing
+          int i = memoCount;
+          if (sp > 0 && i < memo.length && memo[i] < 0) {
+            memo[i] = stack[sp - 1];
+            memoCount = i + 1;
+            if (i >= memoHigh) {
+              memoHigh = i + 1;
+            }
+          } else {
+            memoize(i);
+          }
+        }
         case OP_BINPUT -> { // BINPUT
           need(pos, 1);
           memoize(b[pos++] & 0xFF);
@@ -871,7 +894,7 @@ final class PickleViewPass {
       case TUPLE -> {
         enter(n);
         out.beginObject();
-        out.value("$tuple");
+        out.asciiString(TUPLE_TAG, 0, TUPLE_TAG.length);
         out.keySeparator();
         out.beginArray();
         frame(n, off[n], 0);
@@ -1029,7 +1052,7 @@ final class PickleViewPass {
       o[p++] = '=';
     }
     out.beginObject();
-    out.value("$bytes");
+    out.asciiString(BYTES_TAG, 0, BYTES_TAG.length);
     out.keySeparator();
     out.asciiString(o, 0, p);
     out.endObject();
@@ -1057,7 +1080,7 @@ final class PickleViewPass {
       p = digits(o, p, micros, 6);
     }
     out.beginObject();
-    out.value("$datetime");
+    out.asciiString(DATETIME_TAG, 0, DATETIME_TAG.length);
     out.keySeparator();
     out.asciiString(o, 0, p);
     out.endObject();
