@@ -492,6 +492,39 @@ final class CanonicalWriter {
         "value nests deeper than the limit of " + maxDepth + " containers (a cycle?)");
   }
 
+  /**
+   * Writes {@code b[from..from+n)} as a JSON string when every byte is ASCII, escaped as {@link #string} escapes
+   * the same chars; otherwise writes nothing and returns false.
+   */
+  boolean asciiString(byte[] b, int from, int n) {
+    out.ensure(n * 6L + 8);
+    byte[] o = out.buf;
+    int start = out.len;
+    int p = start;
+    o[p++] = '"';
+    byte[] esc = escapes;
+    for (int i = from, to = from + n; i < to; i++) {
+      int c = b[i];
+      if (c < 0) {
+        return false; // out.len not moved: nothing written
+      }
+      byte e = esc[c];
+      if (e == 0) {
+        o[p++] = (byte) c;
+      } else {
+        o[p++] = '\\';
+        if (e == 'u') {
+          p = hex4(o, p, (char) c);
+        } else {
+          o[p++] = e;
+        }
+      }
+    }
+    o[p++] = '"';
+    out.len = p;
+    return true;
+  }
+
   /** A short string with ensure_ascii: charAt beats copying the chars out first. */
   private void shortAscii(String s, int n) {
     out.ensure(n * 6L + 8);

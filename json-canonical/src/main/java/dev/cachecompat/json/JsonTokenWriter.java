@@ -4,6 +4,7 @@ import dev.cachecompat.core.Checks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.util.Objects;
 
 /**
  * Writes JSON one token at a time in the style of one {@link CanonicalJson}, into a growable buffer of its own:
@@ -83,6 +84,23 @@ public final class JsonTokenWriter {
    */
   public void value(String s) {
     w.string(Checks.requireNonNull(s, "s"));
+  }
+
+  /**
+   * Writes a string given as ASCII bytes (a value or an object key), quoted and escaped exactly as {@link
+   * #value(String)} writes the string of the same chars; for callers that hold text as bytes (e.g. a pickle's
+   * UTF-8) and would otherwise make a {@link String} only to write it. Nothing is written when a byte is not
+   * ASCII (0x80 or above): the caller then decodes the bytes itself and uses {@link #value(String)}.
+   *
+   * @param b the bytes
+   * @param from the first byte's index
+   * @param length how many bytes
+   * @return whether the string was written (every byte ASCII)
+   * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+   */
+  public boolean asciiString(byte[] b, int from, int length) {
+    Objects.checkFromIndexSize(from, length, Checks.requireNonNull(b, "b").length);
+    return w.asciiString(b, from, length);
   }
 
   /** Writes an object's opening brace, counting one level of nesting. */

@@ -198,45 +198,44 @@ final class EntryClassifier {
     return true;
   }
 
+  /**
+   * A pickle: inspected once; when valid, {@link PickleViewPass} writes the view of the common shapes straight
+   * from the pickle's bytes, and whatever it does not handle takes the classic path (decode, then render the
+   * decoded value), which gives the same bytes and is the one to give errors.
+   */
   private void pickle(Builder r, byte[] data, PickleViewWriter view) {
-    PickleDecoder.Decoded decoded;
-    PickleReport report;
-    try {
-      decoded = decoder.decodeDetailed(data); // inspects first
-      report = decoded.report();
-    } catch (PickleException ex) {
-      // Refused: inspect again (only the refused pay twice) for every finding, not just the first.
-      report = decoder.inspector().inspect(data);
-      decoded = null;
-      if (report.isValid()) {
-        r.protocol = report.protocol();
-        r.minPython = report.minPython();
-        r.findings.addAll(report.findings());
-        r.fail(ex.verdict(), ex.code(), ex.getMessage());
-        return;
-      }
-    }
+    PickleReport report = decoder.inspector().inspect(data);
     r.protocol = report.protocol();
     r.minPython = report.minPython();
     r.findings.addAll(report.findings());
     r.verdict = report.verdict();
-    if (decoded == null) {
-      r.ok = false;
+    if (!report.isValid()) {
+      r.ok = false; // what decoding refuses before it starts
       return;
     }
-    try {
-      // rendered for the table too: a view too deep or too long for JSON fails the key in either format
-      byte[] rendered = view.render(decoded.value());
-      if (r.render) {
-        r.rendered = rendered;
+    byte[] rendered = view.pass().render(decoder, data);
+    if (rendered == null) {
+      PickleDecoder.Decoded decoded;
+      try {
+        decoded = decoder.decodeDetailed(data); // inspects again: only pickles the fast path leaves pay twice
+      } catch (PickleException ex) {
+        r.fail(ex.verdict(), ex.code(), ex.getMessage());
+        return;
       }
-    } catch (PickleException ex) {
-      r.fail(ex.verdict(), ex.code(), ex.getMessage());
-      return;
-    } catch (JsonCanonicalException ex) {
-      // a view nested deeper (a $tuple wrapper doubles a level) or longer than the JSON limits: this key only
-      r.fail(Verdict.OVER_LIMIT, ex.code(), "the value's JSON view: " + ex.getMessage());
-      return;
+      try {
+        // rendered for the table too: a view too deep or too long for JSON fails the key in either format
+        rendered = view.render(decoded.value());
+      } catch (PickleException ex) {
+        r.fail(ex.verdict(), ex.code(), ex.getMessage());
+        return;
+      } catch (JsonCanonicalException ex) {
+        // a view nested deeper (a $tuple wrapper doubles a level) or longer than the JSON limits: this key only
+        r.fail(Verdict.OVER_LIMIT, ex.code(), "the value's JSON view: " + ex.getMessage());
+        return;
+      }
+    }
+    if (r.render) {
+      r.rendered = rendered;
     }
     if (r.readers != null && report.minPython().compareTo(r.readers) > 0) {
       r.unreadable = true;

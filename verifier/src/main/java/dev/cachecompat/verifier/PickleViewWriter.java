@@ -87,7 +87,9 @@ final class PickleViewWriter {
   }
 
   private final JsonTokenWriter out;
+  private final CanonicalJson style;
   private final long maxNodes;
+  private PickleViewPass pass;
   private final IdentityHashMap<Object, Integer> deepPath = new IdentityHashMap<>();
   private Frame[] stack = new Frame[16];
   private int depth;
@@ -101,7 +103,19 @@ final class PickleViewWriter {
 
   PickleViewWriter(CanonicalJson style, long maxNodes) {
     this.out = style.tokenWriter();
+    this.style = style;
     this.maxNodes = maxNodes;
+  }
+
+  /**
+   * The fused fast path with this writer's style and node budget, for pickles rather than decoded values: this
+   * thread's own, made on first use.
+   */
+  PickleViewPass pass() {
+    if (pass == null) {
+      pass = new PickleViewPass(style, maxNodes);
+    }
+    return pass;
   }
 
   /**

@@ -1,0 +1,1107 @@
+package dev.cachecompat.verifier;
+
+import dev.cachecompat.json.CanonicalJson;
+import dev.cachecompat.json.JsonTokenWriter;
+import dev.cachecompat.pickle.PickleDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * The scan's fast path for the common pickles: one pass over the opcodes of a pickle the inspector found valid
+ * that writes the value's JSON view ({@code docs/pickle-json-view.md}) straight from the pickle's bytes, with no
+ * Java object per Python value. It gives exactly the bytes {@code PickleViewWriter.render(decoder.decode(p))}
+ * gives, or says "not handled" (null) and the caller takes that classic path, which then also gives the errors.
+ *
+ * <p>Handled: protocols 2-5 pickles of None, bool, int (BININT*, LONG1 up to 8 bytes), float (BINFLOAT), str
+ * (BINUNICODE*; strict UTF-8 without surrogates), bytes (BINBYTES*, and protocol 2's {@code
+ * _codecs.encode(str, 'latin1')} and {@code __builtin__.bytes()}), list, tuple, dict with str keys not starting with {@code $}, shared references
+ * (MEMOIZE, BINPUT, BINGET and their long forms; written in full at each use) and naive {@code datetime.datetime}
+ * from its state bytes (GLOBAL or STACK_GLOBAL, REDUCE). Not handled, so left to the classic path: every other
+ * opcode (Python 2 str among them: its view depends on the str policy) and global, non-str or {@code $} keys,
+ * duplicate keys, cycles, text the JDK's strict UTF-8 decoder refuses, a view that would pass the node budget or
+ * the JSON limits, a stack or mark that is not exactly as a pickler leaves it, and a decoder whose globals
+ * {@code datetime.datetime} or {@code _codecs.encode} are not the built-in ones.
+ *
+ * <p>The pass builds a flat arena of nodes (ints pointing into the pickle) and edges (container items, so that
+ * a shared container is one node), then walks it with an explicit stack, sorting each dict's keys by their UTF-8
+ * bytes (which is code point order). Not thread-safe; one per thread, reusable.
+ */
+final class PickleViewPass {
+  // Node kinds, numbered by frequency (C1 compiles a switch into compares in case order); the globals last.
+  private static final byte NONE = 8;
+  private static final byte TRUE = 3;
+  private static final byte FALSE = 4;
+  private static final byte INT = 1;
+  private static final byte FLOAT = 2;
+  /** UTF-8 text: off, len. */
+  private static final byte STR = 0;
+  /** bytes: off, len. */
+  private static final byte BYTES = 10;
+  /** bytes given as the UTF-8 of text of code points up to U+00FF (_codecs.encode(text, 'latin1')): off, len. */
+  private static final byte LATIN1 = 11;
+  private static final byte LIST = 5;
+  private static final byte TUPLE = 9;
+  private static final byte DICT = 6;
+  /** off: yyyymmdd as a number, len: hhmmss, num: microseconds. */
+  private static final byte DATETIME = 7;
+  private static final byte GLOBAL_DATETIME = 12;
+  private static final byte GLOBAL_ENCODE = 13;
+  /** builtins.bytes, as protocols 0-2 write it: {@code __builtin__.bytes}. */
+  private static final byte GLOBAL_BYTES = 14;
+
+  private static final byte[] B64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TUPLE_TAG = "$tuple".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BYTES_TAG = "$bytes".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATETIME_TAG = "$datetime".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATETIME_NAME = "datetime".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CODECS_NAME = "_codecs".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENCODE_NAME = "encode".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BUILTIN_NAME = "__builtin__".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BYTES_NAME = "bytes".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LATIN1_NAME = "latin1".getBytes(StandardCharsets.US_ASCII);
+  private static final int SORT_THRESHOLD = 16;
+  private static final String[] PROBES = {
+      "8002636461746574696d650a6461746574696d650a7100635f636f646563730a656e636f64650a7101580b00000007c3a203040506"
+          + "0700037b710258060000006c6174696e3171038671045271058571065271072e",
+      "8003636461746574696d650a6461746574696d650a7100430a07e2030405060700037b71018571025271032e"};
+  private static final String EMPTY_BYTES_PROBE = "8002635f5f6275696c74696e5f5f0a62797465730a7100295271012e";
+  /** Memo indexes above this are left to the classic path (its sparse memo). */
+  private static final int MAX_MEMO_INDEX = 1 << 20;
+
+  // Opcodes as dense case numbers, the most frequent first: C1 compiles a switch into compares in case order.
+  private static final int OP_MEMOIZE = 1;
+  private static final int OP_SHORT_BINUNICODE = 2;
+  private static final int OP_BINPUT = 3;
+  private static final int OP_BINUNICODE = 4;
+  private static final int OP_BININT1 = 5;
+  private static final int OP_BININT = 6;
+  private static final int OP_BINFLOAT = 7;
+  private static final int OP_NEWTRUE = 8;
+  private static final int OP_NEWFALSE = 9;
+  private static final int OP_MARK = 10;
+  private static final int OP_EMPTY_LIST = 11;
+  private static final int OP_APPENDS = 12;
+  private static final int OP_SETITEMS = 13;
+  private static final int OP_EMPTY_DICT = 14;
+  private static final int OP_BININT2 = 15;
+  private static final int OP_NONE_OP = 16;
+  private static final int OP_SETITEM = 17;
+  private static final int OP_APPEND = 18;
+  private static final int OP_BINGET = 19;
+  private static final int OP_SHORT_BINBYTES = 20;
+  private static final int OP_TUPLE1 = 21;
+  private static final int OP_TUPLE2 = 22;
+  private static final int OP_TUPLE3 = 23;
+  private static final int OP_TUPLE_OP = 24;
+  private static final int OP_EMPTY_TUPLE = 25;
+  private static final int OP_REDUCE = 26;
+  private static final int OP_GLOBAL = 27;
+  private static final int OP_STACK_GLOBAL = 28;
+  private static final int OP_FRAME = 29;
+  private static final int OP_PROTO = 30;
+  private static final int OP_STOP = 31;
+  private static final int OP_LONG1 = 32;
+  private static final int OP_BINUNICODE8 = 33;
+  private static final int OP_LONG_BINPUT = 34;
+  private static final int OP_LONG_BINGET = 35;
+  private static final int OP_BINBYTES = 36;
+  private static final int OP_BINBYTES8 = 37;
+  /** Case number of each opcode byte; 0 for the opcodes this pass leaves to the classic path. */
+  private static final byte[] OPS = new byte[256];
+
+  static {
+    OPS[0x94] = OP_MEMOIZE;
+    OPS[0x8c] = OP_SHORT_BINUNICODE;
+    OPS['q'] = OP_BINPUT;
+    OPS['X'] = OP_BINUNICODE;
+    OPS['K'] = OP_BININT1;
+    OPS['J'] = OP_BININT;
+    OPS['G'] = OP_BINFLOAT;
+    OPS[0x88] = OP_NEWTRUE;
+    OPS[0x89] = OP_NEWFALSE;
+    OPS['('] = OP_MARK;
+    OPS[']'] = OP_EMPTY_LIST;
+    OPS['e'] = OP_APPENDS;
+    OPS['u'] = OP_SETITEMS;
+    OPS['}'] = OP_EMPTY_DICT;
+    OPS['M'] = OP_BININT2;
+    OPS['N'] = OP_NONE_OP;
+    OPS['s'] = OP_SETITEM;
+    OPS['a'] = OP_APPEND;
+    OPS['h'] = OP_BINGET;
+    OPS['C'] = OP_SHORT_BINBYTES;
+    OPS[0x85] = OP_TUPLE1;
+    OPS[0x86] = OP_TUPLE2;
+    OPS[0x87] = OP_TUPLE3;
+    OPS['t'] = OP_TUPLE_OP;
+    OPS[')'] = OP_EMPTY_TUPLE;
+    OPS['R'] = OP_REDUCE;
+    OPS['c'] = OP_GLOBAL;
+    OPS[0x93] = OP_STACK_GLOBAL;
+    OPS[0x95] = OP_FRAME;
+    OPS[0x80] = OP_PROTO;
+    OPS['.'] = OP_STOP;
+    OPS[0x8a] = OP_LONG1;
+    OPS[0x8d] = OP_BINUNICODE8;
+    OPS['r'] = OP_LONG_BINPUT;
+    OPS['j'] = OP_LONG_BINGET;
+    OPS['B'] = OP_BINBYTES;
+    OPS[0x8e] = OP_BINBYTES8;
+  }
+
+  /** Thrown to give up; preallocated, no stack trace. */
+  private static final class NotHandled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotHandled() {
+      super("not handled", null, false, false);
+    }
+  }
+
+  private static final NotHandled NOT_HANDLED = new NotHandled();
+
+  private final JsonTokenWriter out;
+  private final long maxNodes;
+
+  // nodes
+  private byte[] kind = new byte[64];
+  private int[] off = new int[64]; // STR/BYTES/LATIN1: offset in the pickle; containers: first edge or -1
+  private int[] len = new int[64]; // STR/BYTES/LATIN1: length; containers: last edge
+  private long[] num = new long[64]; // INT, FLOAT bits, container item count, DATETIME micros
+  private boolean[] open = new boolean[64]; // containers being written (a cycle if met again)
+  private int nodes;
+
+  // edges: container items (dict members: key and value)
+  private int[] edgeKey = new int[64];
+  private int[] edgeVal = new int[64];
+  private int[] edgeNext = new int[64];
+  private int edges;
+
+  // the pickle machine
+  private int[] stack = new int[32];
+  private int sp;
+  private int[] marks = new int[8];
+  private int mp;
+  private int[] memo = new int[64];
+  private int memoHigh; // memo[0..memoHigh) may be set; the rest is -1
+  private int memoCount;
+
+  // writing
+  private int[] frameNode = new int[16];
+  private int[] framePos = new int[16]; // next edge (list, tuple) or next index into sorted (dict)
+  private int[] frameEnd = new int[16]; // dict: end index into sorted
+  private int[] frameIndex = new int[16]; // items written
+  private int depth;
+  private int[] sorted = new int[64];
+  private int sortedTop;
+  private long written;
+  private byte[] scratch = new byte[64];
+  private byte[] latin1 = new byte[64];
+
+  private byte[] buf;
+  private int end;
+  private int protocol;
+
+  /** Which decoder's globals were checked, and whether they are the built-in datetime and _codecs.encode. */
+  private PickleDecoder checkedDecoder;
+  private boolean builtinGlobals;
+
+  PickleViewPass(CanonicalJson style, long maxNodes) {
+    this.out = style.tokenWriter();
+    this.maxNodes = maxNodes;
+    Arrays.fill(memo, -1);
+  }
+
+  /**
+   * The view of a pickle {@code decoder}'s inspector found valid, or null when this pass does not handle it (then
+   * the classic decode and render decide, errors included).
+   */
+  byte[] render(PickleDecoder decoder, byte[] pickle) {
+    if (decoder != checkedDecoder) {
+      builtinGlobals = hasBuiltinGlobals(decoder);
+      checkedDecoder = decoder;
+    }
+    try {
+      int root = parse(pickle);
+      out.reset();
+      write(root);
+      return out.toBytes();
+    } catch (RuntimeException notHandled) {
+      // NotHandled, or the JSON limits (JsonCanonicalException), or anything unforeseen: the classic path decides
+      return null;
+    } finally {
+      clear();
+    }
+  }
+
+  /**
+   * Whether {@code decoder} builds {@code datetime.datetime}, {@code _codecs.encode} and {@code builtins.bytes} as
+   * the built-in callees do (an {@code --allow}ed or custom constructor of the same name overrides them): checked
+   * once per decoder on CPython 3's pickles of {@code datetime.datetime(2018, 3, 4, 5, 6, 7, 891)} at protocols 2
+   * (the _codecs form) and 3, and of {@code b''} at protocol 2.
+   */
+  private static boolean hasBuiltinGlobals(PickleDecoder decoder) {
+    LocalDateTime probe = LocalDateTime.of(2018, 3, 4, 5, 6, 7, 891_000);
+    try {
+      for (String hex : PROBES) {
+        if (!probe.equals(decoder.decode(HexFormat.of().parseHex(hex)))) {
+          return false;
+        }
+      }
+      Object empty = decoder.decode(HexFormat.of().parseHex(EMPTY_BYTES_PROBE));
+      return empty instanceof byte[] b && b.length == 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private void clear() {
+    buf = null;
+    depth = 0;
+    nodes = 0;
+    edges = 0;
+    sp = 0;
+    mp = 0;
+    sortedTop = 0;
+    Arrays.fill(memo, 0, memoHigh, -1);
+    memoHigh = 0;
+    memoCount = 0;
+  }
+
+  private static NotHandled no() {
+    return NOT_HANDLED;
+  }
+
+  // ---- reading the opcodes into the arena
+
+  private int parse(byte[] pickle) {
+    buf = pickle;
+    end = pickle.length;
+    protocol = 0;
+    final byte[] b = pickle;
+    int pos = 0;
+    while (pos < end) {
+      switch (OPS[b[pos++] & 0xFF]) {
+        case OP_SHORT_BINUNICODE -> { // SHORT_BINUNICODE, inline: the most frequent with MEMOIZE
+          if (pos >= end) {
+            throw no();
+          }
+          int n = b[pos++] & 0xFF;
+          if (n > end - pos) {
+            throw no();
+          }
+          int node = node(STR);
+          off[node] = pos;
+          len[node] = n;
+          push(node);
+          pos += n;
+        }
+        case OP_BINUNICODE -> { // BINUNICODE
+          pos = span(STR, pos + 4, length(pos, 4));
+        }
+        case OP_BINUNICODE8 -> pos = span(STR, pos + 8, length(pos, 8)); // BINUNICODE8
+        case OP_MEMOIZE -> { // MEMOIZE: the next free index, inline when it needs no growing
+          int i = memoCount;
+          if (sp > 0 && i < memo.length && memo[i] < 0) {
+            memo[i] = stack[sp - 1];
+            memoCount = i + 1;
+            if (i >= memoHigh) {
+              memoHigh = i + 1;
+            }
+          } else {
+            memoize(i);
+          }
+        }
+        case OP_BINPUT -> { // BINPUT
+          need(pos, 1);
+          memoize(b[pos++] & 0xFF);
+        }
+        case OP_LONG_BINPUT -> { // LONG_BINPUT
+          memoize(length(pos, 4));
+          pos += 4;
+        }
+        case OP_BINGET -> { // BINGET
+          need(pos, 1);
+          push(memoGet(b[pos++] & 0xFF));
+        }
+        case OP_LONG_BINGET -> { // LONG_BINGET
+          push(memoGet(length(pos, 4)));
+          pos += 4;
+        }
+        case OP_BININT1 -> { // BININT1
+          need(pos, 1);
+          pos = integer(pos + 1, b[pos] & 0xFF);
+        }
+        case OP_BININT2 -> { // BININT2
+          need(pos, 2);
+          pos = integer(pos + 2, (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8);
+        }
+        case OP_BININT -> { // BININT: signed
+          need(pos, 4);
+          pos = integer(pos + 4,
+              (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | b[pos + 3] << 24);
+        }
+        case OP_LONG1 -> { // LONG1
+          need(pos, 1);
+          int n = b[pos++] & 0xFF;
+          if (n > 8) {
+            throw no();
+          }
+          need(pos, n);
+          long v = 0;
+          for (int k = n - 1; k >= 0; k--) {
+            v = (v << 8) | (b[pos + k] & 0xFF);
+          }
+          if (n > 0) {
+            int shift = 64 - 8 * n;
+            v = (v << shift) >> shift;
+          }
+          pos = integer(pos + n, v);
+        }
+        case OP_BINFLOAT -> { // BINFLOAT: big-endian
+          need(pos, 8);
+          long bits = 0;
+          for (int k = 0; k < 8; k++) {
+            bits = (bits << 8) | (b[pos + k] & 0xFF);
+          }
+          int n = node(FLOAT);
+          num[n] = bits;
+          push(n);
+          pos += 8;
+        }
+        case OP_NONE_OP -> push(node(NONE));
+        case OP_NEWTRUE -> push(node(TRUE));
+        case OP_NEWFALSE -> push(node(FALSE));
+        case OP_MARK -> mark();
+        case OP_EMPTY_DICT -> push(container(DICT));
+        case OP_EMPTY_LIST -> push(container(LIST));
+        case OP_EMPTY_TUPLE -> push(container(TUPLE));
+        case OP_SETITEM -> { // SETITEM
+          if (sp < 3) {
+            throw no();
+          }
+          checkMarks(sp - 2);
+          int d = stack[sp - 3];
+          if (kind[d] != DICT) {
+            throw no();
+          }
+          member(d, stack[sp - 2], stack[sp - 1]);
+          sp -= 2;
+        }
+        case OP_SETITEMS -> { // SETITEMS
+          int from = popMark();
+          if (from < 1 || ((sp - from) & 1) != 0) {
+            throw no();
+          }
+          int d = stack[from - 1];
+          if (kind[d] != DICT) {
+            throw no();
+          }
+          for (int i = from; i < sp; i += 2) {
+            member(d, stack[i], stack[i + 1]);
+          }
+          sp = from;
+        }
+        case OP_APPEND -> { // APPEND
+          if (sp < 2) {
+            throw no();
+          }
+          checkMarks(sp - 1);
+          int l = stack[sp - 2];
+          if (kind[l] != LIST) {
+            throw no();
+          }
+          item(l, stack[sp - 1]);
+          sp--;
+        }
+        case OP_APPENDS -> { // APPENDS
+          int from = popMark();
+          if (from < 1) {
+            throw no();
+          }
+          int l = stack[from - 1];
+          if (kind[l] != LIST) {
+            throw no();
+          }
+          for (int i = from; i < sp; i++) {
+            item(l, stack[i]);
+          }
+          sp = from;
+        }
+        case OP_TUPLE1 -> tuple(sp - 1); // TUPLE1
+        case OP_TUPLE2 -> tuple(sp - 2); // TUPLE2
+        case OP_TUPLE3 -> tuple(sp - 3); // TUPLE3
+        case OP_TUPLE_OP -> tuple(popMark()); // TUPLE
+        case OP_SHORT_BINBYTES -> { // SHORT_BINBYTES
+          need(pos, 1);
+          int n = b[pos] & 0xFF;
+          pos = span(BYTES, pos + 1, n);
+        }
+        case OP_BINBYTES -> pos = span(BYTES, pos + 4, length(pos, 4)); // BINBYTES
+        case OP_BINBYTES8 -> pos = span(BYTES, pos + 8, length(pos, 8)); // BINBYTES8
+        case OP_FRAME -> { // FRAME
+          need(pos, 8);
+          pos += 8;
+        }
+        case OP_PROTO -> { // PROTO
+          need(pos, 1);
+          protocol = b[pos++] & 0xFF;
+          if (protocol < 2 || protocol > 5) {
+            throw no();
+          }
+        }
+        case OP_GLOBAL -> { // GLOBAL: module\nname\n
+          int nl = newline(pos);
+          int nl2 = newline(nl + 1);
+          push(global(pos, nl - pos, nl + 1, nl2 - nl - 1));
+          pos = nl2 + 1;
+        }
+        case OP_STACK_GLOBAL -> { // STACK_GLOBAL
+          if (sp < 2) {
+            throw no();
+          }
+          checkMarks(sp - 2);
+          int module = stack[sp - 2];
+          int name = stack[sp - 1];
+          if (kind[module] != STR || kind[name] != STR) {
+            throw no();
+          }
+          sp -= 2;
+          push(global(off[module], len[module], off[name], len[name]));
+        }
+        case OP_REDUCE -> { // REDUCE
+          if (sp < 2) {
+            throw no();
+          }
+          checkMarks(sp - 2);
+          int callable = stack[sp - 2];
+          int args = stack[sp - 1];
+          sp -= 2;
+          push(reduce(callable, args));
+        }
+        case OP_STOP -> { // STOP: the value must be all that is left, as a pickler leaves it
+          if (sp != 1 || mp != 0 || kind[stack[0]] >= GLOBAL_DATETIME) {
+            throw no();
+          }
+          return stack[0];
+        }
+        default -> throw no();
+      }
+    }
+    throw no();
+  }
+
+  private void need(int pos, long n) {
+    if (n > end - pos) {
+      throw no();
+    }
+  }
+
+  /** An unsigned little-endian length of 4 or 8 bytes at pos, which must fit an int. */
+  private int length(int pos, int width) {
+    need(pos, width);
+    long v = 0;
+    for (int k = width - 1; k >= 0; k--) {
+      v = (v << 8) | (buf[pos + k] & 0xFF);
+    }
+    if (v < 0 || v > Integer.MAX_VALUE - 16) {
+      throw no();
+    }
+    return (int) v;
+  }
+
+  /** Pushes a STR or BYTES node of the n bytes at pos; returns the position after them. */
+  private int span(byte k, int pos, int n) {
+    need(pos, n);
+    int node = node(k);
+    off[node] = pos;
+    len[node] = n;
+    push(node);
+    return pos + n;
+  }
+
+  private int integer(int pos, long v) {
+    int n = node(INT);
+    num[n] = v;
+    push(n);
+    return pos;
+  }
+
+  private int newline(int from) {
+    for (int i = from; i < end; i++) {
+      if (buf[i] == '\n') {
+        return i;
+      }
+    }
+    throw no();
+  }
+
+  /** A new node of kind k (small, so that C1 inlines it; growing is out of line). */
+  private int node(byte k) {
+    int n = nodes;
+    if (n == kind.length) {
+      growNodes();
+    }
+    kind[n] = k;
+    open[n] = false;
+    nodes = n + 1;
+    return n;
+  }
+
+  private void growNodes() {
+    int cap = nodes * 2;
+    kind = Arrays.copyOf(kind, cap);
+    off = Arrays.copyOf(off, cap);
+    len = Arrays.copyOf(len, cap);
+    num = Arrays.copyOf(num, cap);
+    open = Arrays.copyOf(open, cap);
+  }
+
+  private int container(byte k) {
+    int n = node(k);
+    off[n] = -1;
+    len[n] = -1;
+    num[n] = 0;
+    return n;
+  }
+
+  private void push(int node) {
+    if (sp == stack.length) {
+      stack = Arrays.copyOf(stack, sp * 2);
+    }
+    stack[sp++] = node;
+  }
+
+  private void mark() {
+    if (mp == marks.length) {
+      marks = Arrays.copyOf(marks, mp * 2);
+    }
+    marks[mp++] = sp;
+  }
+
+  private int popMark() {
+    if (mp == 0) {
+      throw no();
+    }
+    int from = marks[--mp];
+    if (from > sp) {
+      throw no();
+    }
+    return from;
+  }
+
+  /** Refuses an opcode that would take items from below the topmost mark (the classic path decides those). */
+  private void checkMarks(int from) {
+    if (from < 0 || (mp > 0 && marks[mp - 1] > from)) {
+      throw no();
+    }
+  }
+
+  private void memoize(int index) {
+    if (sp == 0 || index < 0 || index > MAX_MEMO_INDEX || index > 2 * memoCount + 16) {
+      throw no();
+    }
+    if (index >= memo.length) {
+      int old = memo.length;
+      memo = Arrays.copyOf(memo, Math.max(index + 1, old * 2));
+      Arrays.fill(memo, old, memo.length, -1);
+    }
+    if (memo[index] < 0) {
+      memoCount++;
+    }
+    memo[index] = stack[sp - 1];
+    if (index >= memoHigh) {
+      memoHigh = index + 1;
+    }
+  }
+
+  private int memoGet(int index) {
+    if (index < 0 || index >= memoHigh || memo[index] < 0) {
+      throw no();
+    }
+    return memo[index];
+  }
+
+  private int edge(int key, int val) {
+    int e = edges;
+    if (e == edgeKey.length) {
+      growEdges();
+    }
+    edgeKey[e] = key;
+    edgeVal[e] = val;
+    edgeNext[e] = -1;
+    edges = e + 1;
+    return e;
+  }
+
+  private void growEdges() {
+    int cap = edges * 2;
+    edgeKey = Arrays.copyOf(edgeKey, cap);
+    edgeVal = Arrays.copyOf(edgeVal, cap);
+    edgeNext = Arrays.copyOf(edgeNext, cap);
+  }
+
+  private void link(int container, int e) {
+    if (off[container] < 0) {
+      off[container] = e;
+    } else {
+      edgeNext[len[container]] = e;
+    }
+    len[container] = e;
+    num[container]++;
+  }
+
+  /** A value that lands in a container or the result: a global does not (the classic path refuses it). */
+  private int landing(int value) {
+    if (kind[value] >= GLOBAL_DATETIME) {
+      throw no();
+    }
+    return value;
+  }
+
+  private void item(int list, int value) {
+    link(list, edge(-1, landing(value)));
+  }
+
+  /** A dict member: only str keys not starting with '$' (others make the $dict form). */
+  private void member(int dict, int key, int value) {
+    if (kind[key] != STR || (len[key] > 0 && buf[off[key]] == '$')) {
+      throw no();
+    }
+    link(dict, edge(key, landing(value)));
+  }
+
+  private void tuple(int from) {
+    if (from < 0) {
+      throw no();
+    }
+    checkMarks(from);
+    int t = container(TUPLE);
+    for (int i = from; i < sp; i++) {
+      link(t, edge(-1, landing(stack[i])));
+    }
+    sp = from;
+    push(t);
+  }
+
+  private int global(int moduleOff, int moduleLen, int nameOff, int nameLen) {
+    if (builtinGlobals && equal(moduleOff, moduleLen, DATETIME_NAME)) {
+      if (equal(nameOff, nameLen, DATETIME_NAME)) {
+        return node(GLOBAL_DATETIME);
+      }
+    } else if (builtinGlobals && equal(moduleOff, moduleLen, CODECS_NAME) && equal(nameOff, nameLen, ENCODE_NAME)) {
+      return node(GLOBAL_ENCODE);
+    } else if (builtinGlobals && protocol < 3 && equal(moduleOff, moduleLen, BUILTIN_NAME)
+        && equal(nameOff, nameLen, BYTES_NAME)) {
+      return node(GLOBAL_BYTES); // Python 3's b'' at protocol 2
+    }
+    throw no();
+  }
+
+  private boolean equal(int from, int n, byte[] ascii) {
+    return n == ascii.length && Arrays.equals(buf, from, from + n, ascii, 0, n);
+  }
+
+  private int reduce(int callable, int args) {
+    if (kind[args] != TUPLE) {
+      throw no();
+    }
+    int count = (int) num[args];
+    int first = count > 0 ? edgeVal[off[args]] : -1;
+    if (kind[callable] == GLOBAL_BYTES) {
+      if (count != 0) {
+        throw no();
+      }
+      int n = node(BYTES);
+      off[n] = 0;
+      len[n] = 0;
+      return n;
+    }
+    if (kind[callable] == GLOBAL_ENCODE) {
+      // _codecs.encode(text, 'latin1'): protocol 2's bytes
+      if (count != 2) {
+        throw no();
+      }
+      int encoding = edgeVal[edgeNext[off[args]]];
+      if (kind[first] != STR || kind[encoding] != STR || !equal(off[encoding], len[encoding], LATIN1_NAME)) {
+        throw no();
+      }
+      latin1(first); // text of code points above U+00FF does not encode: the classic path fails it
+      int n = node(LATIN1);
+      off[n] = off[first];
+      len[n] = len[first];
+      return n;
+    }
+    if (kind[callable] != GLOBAL_DATETIME || count < 1 || count > 2) {
+      throw no();
+    }
+    // datetime(state) or datetime(state, None): the 10 state bytes
+    if (count == 2 && kind[edgeVal[edgeNext[off[args]]]] != NONE) {
+      throw no();
+    }
+    byte[] s;
+    int at;
+    if (kind[first] == BYTES) {
+      s = buf;
+      at = off[first];
+      if (len[first] != 10) {
+        throw no();
+      }
+    } else if (kind[first] == LATIN1 || kind[first] == STR) {
+      if (latin1(first) != 10) {
+        throw no();
+      }
+      s = latin1;
+      at = 0;
+    } else {
+      throw no();
+    }
+    int year = (s[at] & 0xFF) << 8 | (s[at + 1] & 0xFF);
+    int month = s[at + 2] & 0x7F; // the high bit is fold
+    int day = s[at + 3] & 0xFF;
+    int hour = s[at + 4] & 0xFF;
+    int minute = s[at + 5] & 0xFF;
+    int second = s[at + 6] & 0xFF;
+    int micros = (s[at + 7] & 0xFF) << 16 | (s[at + 8] & 0xFF) << 8 | (s[at + 9] & 0xFF);
+    // what LocalDateTime.of accepts (the classic path fails the rest)
+    if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour > 23 || minute > 59
+        || second > 59 || micros > 999_999) {
+      throw no();
+    }
+    int n = node(DATETIME);
+    off[n] = year * 10_000 + month * 100 + day;
+    len[n] = hour * 10_000 + minute * 100 + second;
+    num[n] = micros;
+    return n;
+  }
+
+  /** The ISO (proleptic Gregorian) month length, as java.time has it. */
+  private static int monthLength(int year, int month) {
+    switch (month) {
+      case 2:
+        return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+      case 4:
+      case 6:
+      case 9:
+      case 11:
+        return 30;
+      default:
+        return 31;
+    }
+  }
+
+  /**
+   * Decodes the UTF-8 text of STR or LATIN1 node {@code n} into {@link #latin1} as the Latin-1 bytes of its code
+   * points; returns their count. Text that is not strict UTF-8 of code points up to U+00FF is not handled.
+   */
+  private int latin1(int n) {
+    int from = off[n];
+    int to = from + len[n];
+    if (latin1.length < len[n]) {
+      latin1 = new byte[Math.max(len[n], latin1.length * 2)];
+    }
+    byte[] b = buf;
+    byte[] o = latin1;
+    int k = 0;
+    for (int i = from; i < to; i++) {
+      int c = b[i];
+      if (c >= 0) {
+        o[k++] = (byte) c;
+      } else if ((c == (byte) 0xC2 || c == (byte) 0xC3) && i + 1 < to && (b[i + 1] & 0xC0) == 0x80) {
+        o[k++] = (byte) (((c & 0x03) << 6) | (b[++i] & 0x3F));
+      } else {
+        throw no();
+      }
+    }
+    return k;
+  }
+
+  // ---- writing the view
+
+  private void write(int root) {
+    written = 0;
+    value(root);
+    while (depth > 0) {
+      int f = depth - 1;
+      int node = frameNode[f];
+      if (kind[node] == DICT) {
+        int i = framePos[f];
+        if (i == frameEnd[f]) {
+          out.endObject();
+          pop(f, node);
+          continue;
+        }
+        if (frameIndex[f]++ > 0) {
+          out.itemSeparator();
+        }
+        framePos[f] = i + 1;
+        int e = sorted[i];
+        string(edgeKey[e]);
+        out.keySeparator();
+        value(edgeVal[e]);
+      } else {
+        int e = framePos[f];
+        if (e < 0) {
+          out.endArray();
+          if (kind[node] == TUPLE) {
+            out.endObject();
+          }
+          pop(f, node);
+          continue;
+        }
+        if (frameIndex[f]++ > 0) {
+          out.itemSeparator();
+        }
+        framePos[f] = edgeNext[e];
+        value(edgeVal[e]);
+      }
+    }
+  }
+
+  private void pop(int f, int node) {
+    open[node] = false;
+    if (kind[node] == DICT) {
+      sortedTop = framePos[f] - (int) num[node];
+    }
+    depth = f;
+  }
+
+  private void value(int n) {
+    if (++written > maxNodes) {
+      throw no(); // the classic path fails it with view-too-large
+    }
+    switch (kind[n]) {
+      case NONE -> out.nullValue();
+      case TRUE -> out.value(true);
+      case FALSE -> out.value(false);
+      case INT -> out.value(num[n]);
+      case FLOAT -> floating(Double.longBitsToDouble(num[n]));
+      case STR -> string(n);
+      case BYTES -> base64(buf, off[n], len[n]);
+      case LATIN1 -> {
+        int count = latin1(n); // may grow the buffer: read the field after
+        base64(latin1, 0, count);
+      }
+      case DATETIME -> datetime(n);
+      case LIST -> {
+        enter(n);
+        out.beginArray();
+        frame(n, off[n], 0);
+      }
+      case TUPLE -> {
+        enter(n);
+        out.beginObject();
+        out.asciiString(TUPLE_TAG, 0, TUPLE_TAG.length);
+        out.keySeparator();
+        out.beginArray();
+        frame(n, off[n], 0);
+      }
+      case DICT -> {
+        enter(n);
+        out.beginObject();
+        int from = sortedTop;
+        int count = (int) num[n];
+        sortMembers(n, from, count);
+        sortedTop = from + count;
+        frame(n, from, from + count);
+      }
+      default -> throw no();
+    }
+  }
+
+  /** A container met again inside itself is a cycle ({"$cycle": n} in the view): not handled. */
+  private void enter(int n) {
+    if (open[n]) {
+      throw no();
+    }
+    open[n] = true;
+  }
+
+  private void frame(int node, int pos, int endIndex) {
+    if (depth == frameNode.length) {
+      int cap = depth * 2;
+      frameNode = Arrays.copyOf(frameNode, cap);
+      framePos = Arrays.copyOf(framePos, cap);
+      frameEnd = Arrays.copyOf(frameEnd, cap);
+      frameIndex = Arrays.copyOf(frameIndex, cap);
+    }
+    frameNode[depth] = node;
+    framePos[depth] = pos;
+    frameEnd[depth] = endIndex;
+    frameIndex[depth] = 0;
+    depth++;
+  }
+
+  /** Puts the dict's members into sorted[from..from+count) in key order; equal keys are not handled. */
+  private void sortMembers(int dict, int from, int count) {
+    if (sorted.length < from + count) {
+      sorted = Arrays.copyOf(sorted, Math.max(from + count, sorted.length * 2));
+    }
+    int[] s = sorted;
+    int k = from;
+    for (int e = off[dict]; e >= 0; e = edgeNext[e]) {
+      s[k++] = e;
+    }
+    if (count <= SORT_THRESHOLD) {
+      for (int i = from + 1; i < from + count; i++) {
+        int e = s[i];
+        int j = i - 1;
+        int c;
+        while (j >= from && (c = compareKeys(s[j], e)) >= 0) {
+          if (c == 0) {
+            throw no();
+          }
+          s[j + 1] = s[j];
+          j--;
+        }
+        s[j + 1] = e;
+      }
+    } else {
+      Integer[] boxed = new Integer[count];
+      for (int i = 0; i < count; i++) {
+        boxed[i] = s[from + i];
+      }
+      Arrays.sort(boxed, this::compareKeys);
+      for (int i = 0; i < count; i++) {
+        s[from + i] = boxed[i];
+        if (i > 0 && compareKeys(boxed[i - 1], boxed[i]) == 0) {
+          throw no();
+        }
+      }
+    }
+  }
+
+  /** Compares the keys of two edges by their UTF-8 bytes, unsigned: code point order for valid UTF-8. */
+  private int compareKeys(int e1, int e2) {
+    int a = edgeKey[e1];
+    int b = edgeKey[e2];
+    byte[] k = buf;
+    int i = off[a];
+    int j = off[b];
+    int la = len[a];
+    int lb = len[b];
+    int n = Math.min(la, lb);
+    for (int q = 0; q < n; q++) {
+      int d = (k[i + q] & 0xFF) - (k[j + q] & 0xFF);
+      if (d != 0) {
+        return d;
+      }
+    }
+    return la - lb;
+  }
+
+  private void string(int n) {
+    if (!out.asciiString(buf, off[n], len[n])) {
+      String s = new String(buf, off[n], len[n], StandardCharsets.UTF_8);
+      if (s.indexOf('\uFFFD') >= 0) {
+        throw no(); // refused by the strict decoder (or a real U+FFFD): the classic path decides
+      }
+      out.value(s);
+    }
+  }
+
+  private void floating(double d) {
+    if (Double.isNaN(d)) {
+      tagged("$float", "nan");
+    } else if (Double.isInfinite(d)) {
+      tagged("$float", d > 0 ? "inf" : "-inf");
+    } else {
+      out.value(d);
+    }
+  }
+
+  private void tagged(String tag, String text) {
+    out.beginObject();
+    out.value(tag);
+    out.keySeparator();
+    out.value(text);
+    out.endObject();
+  }
+
+  /** {"$bytes": "<base64>"} of b[from..from+n). */
+  private void base64(byte[] b, int from, int n) {
+    int size = (n + 2) / 3 * 4;
+    if (scratch.length < size) {
+      scratch = new byte[Math.max(size, scratch.length * 2)];
+    }
+    byte[] o = scratch;
+    int p = 0;
+    int i = from;
+    int to = from + n;
+    for (; to - i >= 3; i += 3) {
+      int v = (b[i] & 0xFF) << 16 | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF);
+      o[p++] = B64[v >>> 18];
+      o[p++] = B64[(v >>> 12) & 0x3F];
+      o[p++] = B64[(v >>> 6) & 0x3F];
+      o[p++] = B64[v & 0x3F];
+    }
+    if (to - i == 1) {
+      int v = (b[i] & 0xFF) << 16;
+      o[p++] = B64[v >>> 18];
+      o[p++] = B64[(v >>> 12) & 0x3F];
+      o[p++] = '=';
+      o[p++] = '=';
+    } else if (to - i == 2) {
+      int v = (b[i] & 0xFF) << 16 | (b[i + 1] & 0xFF) << 8;
+      o[p++] = B64[v >>> 18];
+      o[p++] = B64[(v >>> 12) & 0x3F];
+      o[p++] = B64[(v >>> 6) & 0x3F];
+      o[p++] = '=';
+    }
+    out.beginObject();
+    out.asciiString(BYTES_TAG, 0, BYTES_TAG.length);
+    out.keySeparator();
+    out.asciiString(o, 0, p);
+    out.endObject();
+  }
+
+  /** {"$datetime": "YYYY-MM-DDTHH:MM:SS[.ffffff]"}, as Python's isoformat() of a naive datetime. */
+  private void datetime(int n) {
+    byte[] o = scratch;
+    int date = off[n];
+    int time = len[n];
+    int micros = (int) num[n];
+    int p = digits(o, 0, date / 10_000, 4);
+    o[p++] = '-';
+    p = digits(o, p, date / 100 % 100, 2);
+    o[p++] = '-';
+    p = digits(o, p, date % 100, 2);
+    o[p++] = 'T';
+    p = digits(o, p, time / 10_000, 2);
+    o[p++] = ':';
+    p = digits(o, p, time / 100 % 100, 2);
+    o[p++] = ':';
+    p = digits(o, p, time % 100, 2);
+    if (micros != 0) {
+      o[p++] = '.';
+      p = digits(o, p, micros, 6);
+    }
+    out.beginObject();
+    out.asciiString(DATETIME_TAG, 0, DATETIME_TAG.length);
+    out.keySeparator();
+    out.asciiString(o, 0, p);
+    out.endObject();
+  }
+
+  /** Writes {@code v} (not negative) zero-padded to at least {@code width} digits, as %0Nd does. */
+  private static int digits(byte[] o, int p, int v, int width) {
+    if (width == 2 && v < 100) {
+      o[p] = (byte) ('0' + v / 10);
+      o[p + 1] = (byte) ('0' + v % 10);
+      return p + 2;
+    }
+    int n = 1;
+    for (int t = v; t >= 10; t /= 10) {
+      n++;
+    }
+    int w = Math.max(n, width);
+    for (int q = p + w - 1; q >= p; q--) {
+      o[q] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    return p + w;
+  }
+}
