@@ -142,6 +142,9 @@ final class InspectorPass {
   private int maxOpcodeProtocol;
   private PythonVersion globalsMinPython = PythonVersion.PY2_7;
 
+  /** The first two distinct globals referenced; {@link #globals} lists them all from the third one on. */
+  private ResolvedGlobal firstGlobal;
+  private ResolvedGlobal secondGlobal;
   private List<String> globals;
   private Set<String> globalsSeen;
   private List<Finding> findings;
@@ -223,6 +226,8 @@ final class InspectorPass {
     highestDeclared = 0;
     maxOpcodeProtocol = 0;
     globalsMinPython = PythonVersion.PY2_7;
+    firstGlobal = null;
+    secondGlobal = null;
     globals = null;
     globalsSeen = null;
     findings = null;
@@ -253,7 +258,10 @@ final class InspectorPass {
       min = globalsMinPython;
     }
     return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min,
-        globals == null ? List.of() : globals, findings == null ? List.of() : findings);
+        globals != null ? globals
+            : secondGlobal != null ? firstGlobal.with(secondGlobal)
+            : firstGlobal != null ? firstGlobal.alone : List.of(),
+        findings == null ? List.of() : findings);
   }
 
   /**
@@ -286,6 +294,24 @@ final class InspectorPass {
         }
       }
       ResolvedGlobal g = new ResolvedGlobal(module, name);
+      return remember(g);
+    }
+
+    /**
+     * The cached global whose module and name are the UTF-8 bytes {@code b[ms, me)} and {@code b[ns, ne)}, or
+     * null: bytes equal to a cached name's UTF-8 encoding decode to that name, so no string needs to be made.
+     */
+    ResolvedGlobal find(byte[] b, int ms, int me, int ns, int ne) {
+      for (ResolvedGlobal g : globals) {
+        if (g != null && g.nameUtf8 != null && Arrays.equals(g.nameUtf8, 0, g.nameUtf8.length, b, ns, ne)
+            && Arrays.equals(g.moduleUtf8, 0, g.moduleUtf8.length, b, ms, me)) {
+          return g;
+        }
+      }
+      return null;
+    }
+
+    private ResolvedGlobal remember(ResolvedGlobal g) {
       globals[nextGlobal] = g;
       nextGlobal = (nextGlobal + 1) & (globals.length - 1);
       return g;
@@ -307,9 +333,16 @@ final class InspectorPass {
     final String module;
     final String name;
     final String qualified;
+    /** The report's list of globals when this is the payload's only one. */
+    final List<String> alone;
+    /** The UTF-8 forms of module and name, by which {@link Scratch#find} knows them; null when there is none. */
+    final byte[] moduleUtf8;
+    final byte[] nameUtf8;
     final PythonVersion minPython;
     final String danger;
     private Set<String> allowlist;
+    private ResolvedGlobal pairedWith;
+    private List<String> pair;
     private byte allowedBelow3;
     private byte allowedFrom3;
 
@@ -317,8 +350,25 @@ final class InspectorPass {
       this.module = module;
       this.name = name;
       this.qualified = module + "." + name;
+      this.alone = List.of(qualified);
+      byte[] m = module.getBytes(StandardCharsets.UTF_8);
+      byte[] n = name.getBytes(StandardCharsets.UTF_8);
+      // a name with a lone surrogate (a raw-unicode-escape can make one) has no UTF-8 form: never found by bytes
+      boolean exact = new String(m, StandardCharsets.UTF_8).equals(module)
+          && new String(n, StandardCharsets.UTF_8).equals(name);
+      this.moduleUtf8 = exact ? m : null;
+      this.nameUtf8 = exact ? n : null;
       this.minPython = GlobalPolicy.minPython(module, name);
       this.danger = GlobalPolicy.dangerReason(module, name);
+    }
+
+    /** The report's list of globals when this and {@code second} are the payload's only two, in that order. */
+    List<String> with(ResolvedGlobal second) {
+      if (pairedWith != second) {
+        pairedWith = second;
+        pair = List.of(qualified, second.qualified);
+      }
+      return pair;
     }
 
     boolean allowed(int protocol, Set<String> userAllowed) {
@@ -1567,6 +1617,11 @@ final class InspectorPass {
     }
     int ns = pos;
     pos = nameEnd + 1;
+    ResolvedGlobal known = scratch.find(buf, start + ms, start + moduleEnd, start + ns, start + nameEnd);
+    if (known != null) {
+      referenceGlobal(known);
+      return;
+    }
     String module = utf8Name(ms, moduleEnd);
     String name = utf8Name(ns, nameEnd);
     referenceGlobal(module, name);
@@ -1582,11 +1637,32 @@ final class InspectorPass {
   }
 
   private void doStackGlobal() {
+    long ml = utf8Location(sp - 2);
+    long nl = utf8Location(sp - 1);
+    if (ml >= 0 && nl >= 0) {
+      int ms = start + (int) (ml >>> 31);
+      int ns = start + (int) (nl >>> 31);
+      ResolvedGlobal known = scratch.find(buf, ms, ms + (int) (ml & 0x7FFFFFFF), ns, ns + (int) (nl & 0x7FFFFFFF));
+      if (known != null) {
+        referenceGlobal(known);
+        return;
+      }
+    }
     String module = stringValue(sp - 2, "module");
     String name = module == null ? null : stringValue(sp - 1, "name");
     if (name != null) {
       referenceGlobal(module, name);
     }
+  }
+
+  /** The location of a str constant on the stack held as UTF-8, or -1 for anything else. */
+  private long utf8Location(int i) {
+    if (stKind[i] != K_STR) {
+      return -1;
+    }
+    int ref = stRef[i];
+    long loc = isCell(ref) ? cLoc[ref >>> 1] : stLoc[i];
+    return (int) (loc >>> 62) == STR_UTF8 ? loc : -1;
   }
 
   /** The text of a str constant on the stack, or null after an unresolved-global finding. */
@@ -1620,21 +1696,40 @@ final class InspectorPass {
   }
 
   private void referenceGlobal(String module, String name) {
-    ResolvedGlobal g = scratch.resolve(module, name);
+    referenceGlobal(scratch.resolve(module, name));
+  }
+
+  private void referenceGlobal(ResolvedGlobal g) {
     String qualified = g.qualified;
     if (globals == null) {
-      globals = new ArrayList<>(4);
+      if (firstGlobal == null) {
+        firstGlobal = g;
+      } else if (firstGlobal == g || firstGlobal.qualified.equals(qualified)) {
+        return;
+      } else if (secondGlobal == null) {
+        secondGlobal = g;
+      } else if (secondGlobal == g || secondGlobal.qualified.equals(qualified)) {
+        return;
+      } else {
+        globals = new ArrayList<>(4);
+        globals.add(firstGlobal.qualified);
+        globals.add(secondGlobal.qualified);
+        globals.add(qualified);
+      }
     } else if (globalsSeen != null) {
       if (!globalsSeen.add(qualified)) {
         return;
       }
+      globals.add(qualified);
     } else if (globals.contains(qualified)) {
       return;
-    } else if (globals.size() >= 8) {
-      globalsSeen = new HashSet<>(globals);
-      globalsSeen.add(qualified);
+    } else {
+      if (globals.size() >= 8) {
+        globalsSeen = new HashSet<>(globals);
+        globalsSeen.add(qualified);
+      }
+      globals.add(qualified);
     }
-    globals.add(qualified);
     PythonVersion needs = g.minPython;
     if (needs.compareTo(globalsMinPython) > 0) {
       globalsMinPython = needs;
