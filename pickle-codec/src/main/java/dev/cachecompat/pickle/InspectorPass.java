@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * One inspection of one payload: a single loop over the opcodes that simulates the unpickler's stack, marks and
  * memo with a few primitive arrays (a kind and a node per stack item; a node holds an expanded size and a
- * nesting depth), never building a value. Not thread-safe: each thread reuses its own pass ({@link #forThread}), one payload at a time.
+ * nesting depth), never building a value. Not thread-safe: each thread reuses its own pass ({@link #forThread}),
+ * one payload at a time.
  *
  * <p>The stack follows CPython's C unpickler: a MARK fences off the items below it, so an opcode that needs an
  * item finds none there (stack underflow). Memo entries are "cells" shared by every stack item that came from
@@ -107,8 +108,9 @@ final class InspectorPass {
   /**
    * Each stack item's node, which holds its expanded size and nesting depth in {@link #nSize} and {@link #nDepth}:
    * {@code 2 * i} is the own node of stack slot {@code i}, {@code 2 * c + 1} the node of memo cell {@code c}, and
-   * {@link #SCALAR} the shared node of every item of size 1 and depth 0 that cannot grow. Only the kinds that
-   * can grow ({@link #mutable}) are ever filled, and those always have an own node or a cell.
+   * {@link #SCALAR} and {@link #TUPLE0} the shared nodes of items that cannot grow (scalars and strings, empty
+   * tuples). Only the kinds that can grow ({@link #mutable}) are ever filled, and those always have an own node
+   * or a cell.
    */
   private int[] stRef;
   /** The location of each string item's text (see STR_UTF8): grown lazily, only strings write it. */
@@ -122,7 +124,7 @@ final class InspectorPass {
   private int[] marks;
   private int nMarks;
 
-  /** Each memo cell's kind, and for a string its text's location; cell 0 is the {@link #SCALAR} node's. */
+  /** Each memo cell's kind, and for a string its text's location; cells 0 and 1 are the constant nodes'. */
   private byte[] cKind;
   private long[] cLoc;
   private int nCells;
