@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * One inspection of one payload: a single loop over the opcodes that simulates the unpickler's stack, marks and
- * memo with a few primitive arrays (a kind, an expanded size and a nesting depth per stack item), never building
- * a value. Not thread-safe: each thread reuses its own pass ({@link #forThread}), one payload at a time.
+ * memo with a few primitive arrays (a kind and a node per stack item; a node holds an expanded size and a
+ * nesting depth), never building a value. Not thread-safe: each thread reuses its own pass ({@link #forThread}),
+ * one payload at a time.
  *
  * <p>The stack follows CPython's C unpickler: a MARK fences off the items below it, so an opcode that needs an
  * item finds none there (stack underflow). Memo entries are "cells" shared by every stack item that came from
@@ -27,8 +28,9 @@ import java.util.Set;
  *
  * <p>Speed: {@link #fastRun()} takes the common opcodes with the state in local variables and leaves everything
  * else, including every failure, to the general loop; the arrays are per-thread scratch reused between passes.
- * Memory: about 17 bytes per stack item and per memo entry, bounded by the payload size and the limits; no
- * declared length is ever allocated.
+ * Memory: 5 bytes per stack item, 8 more for a string and 24 more for an item that owns a node (a container, a
+ * tuple, an object), and about 21 per memo cell, bounded by the payload size and the limits; no declared length
+ * is ever allocated.
  */
 final class InspectorPass {
   // Kinds of stack items. Hashable kinds come first.
@@ -70,6 +72,11 @@ final class InspectorPass {
 
   private static final Stop STOP_PASS = new Stop();
 
+  /** The node shared by the items of size 1 and depth 0 that cannot grow: memo cell 0, never in the memo. */
+  private static final int SCALAR = 1;
+  /** The node shared by empty tuples (size 1, depth 1): memo cell 1, never in the memo. */
+  private static final int TUPLE0 = 3;
+
   private final boolean fast;
   /** The inspector whose settings the limit fields below hold. */
   private PickleInspector inspector;
@@ -96,18 +103,30 @@ final class InspectorPass {
   private int op;
   private int opPos;
 
+  /** Each stack item's kind; a memo read copies its cell's, which never changes. */
   private byte[] stKind;
-  private long[] stSize;
-  private int[] stDepth;
-  private int[] stCell;
+  /**
+   * Each stack item's node, which holds its expanded size and nesting depth in {@link #nSize} and {@link #nDepth}:
+   * {@code 2 * i} is the own node of stack slot {@code i}, {@code 2 * c + 1} the node of memo cell {@code c}, and
+   * {@link #SCALAR} and {@link #TUPLE0} the shared nodes of items that cannot grow (scalars and strings, empty
+   * tuples). Only the kinds that can grow ({@link #mutable}) are ever filled, and those always have an own node
+   * or a cell.
+   */
+  private int[] stRef;
+  /** The location of each string item's text (see STR_UTF8): grown lazily, only strings write it. */
+  private long[] stLoc;
   private int sp;
+
+  /** Expanded sizes and depths of the nodes (see {@link #stRef}); grown lazily, at most twice the stack or cells. */
+  private long[] nSize;
+  private int[] nDepth;
 
   private int[] marks;
   private int nMarks;
 
+  /** Each memo cell's kind, and for a string its text's location; cells 0 and 1 are the constant nodes'. */
   private byte[] cKind;
-  private long[] cSize;
-  private int[] cDepth;
+  private long[] cLoc;
   private int nCells;
 
   /** Memo index to cell, -1 where unset; every slot from memoHigh on is -1. */
@@ -125,6 +144,9 @@ final class InspectorPass {
   private int maxOpcodeProtocol;
   private PythonVersion globalsMinPython = PythonVersion.PY2_7;
 
+  /** The first two distinct globals referenced; {@link #globals} lists them all from the third one on. */
+  private ResolvedGlobal firstGlobal;
+  private ResolvedGlobal secondGlobal;
   private List<String> globals;
   private Set<String> globalsSeen;
   private List<Finding> findings;
@@ -163,13 +185,17 @@ final class InspectorPass {
     this.endRel = end - start;
     this.scratch = s;
     this.stKind = s.stKind;
-    this.stSize = s.stSize;
-    this.stDepth = s.stDepth;
-    this.stCell = s.stCell;
+    this.stRef = s.stRef;
+    this.stLoc = s.stLoc;
+    this.nSize = s.nSize;
+    this.nDepth = s.nDepth;
     this.marks = s.marks;
     this.cKind = s.cKind;
-    this.cSize = s.cSize;
-    this.cDepth = s.cDepth;
+    this.cLoc = s.cLoc;
+    nSize[SCALAR] = 1;
+    nDepth[SCALAR] = 0;
+    nSize[TUPLE0] = 1;
+    nDepth[TUPLE0] = 1;
     this.memo = s.memo;
     if (inspector != this.inspector) {
       this.inspector = inspector;
@@ -192,7 +218,7 @@ final class InspectorPass {
     opPos = 0;
     sp = 0;
     nMarks = 0;
-    nCells = 0;
+    nCells = 2; // cells 0 and 1 are the SCALAR and TUPLE0 nodes
     memoHigh = 0;
     memoDistinct = 0;
     memoWrites = 0;
@@ -202,6 +228,8 @@ final class InspectorPass {
     highestDeclared = 0;
     maxOpcodeProtocol = 0;
     globalsMinPython = PythonVersion.PY2_7;
+    firstGlobal = null;
+    secondGlobal = null;
     globals = null;
     globalsSeen = null;
     findings = null;
@@ -232,7 +260,10 @@ final class InspectorPass {
       min = globalsMinPython;
     }
     return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min,
-        globals == null ? List.of() : globals, findings == null ? List.of() : findings);
+        globals != null ? globals
+            : secondGlobal != null ? firstGlobal.with(secondGlobal)
+            : firstGlobal != null ? firstGlobal.alone : List.of(),
+        findings == null ? List.of() : findings);
   }
 
   /**
@@ -241,13 +272,13 @@ final class InspectorPass {
    */
   private static final class Scratch {
     byte[] stKind = new byte[256];
-    long[] stSize = new long[256];
-    int[] stDepth = new int[256];
-    int[] stCell = new int[256];
+    int[] stRef = new int[256];
+    long[] stLoc = new long[256];
+    long[] nSize = new long[512];
+    int[] nDepth = new int[512];
     int[] marks = new int[32];
     byte[] cKind = new byte[256];
-    long[] cSize = new long[256];
-    int[] cDepth = new int[256];
+    long[] cLoc = new long[256];
     int[] memo = filled(256);
     /** This thread's reusable pass; see {@link #forThread}. */
     InspectorPass pass;
@@ -265,6 +296,24 @@ final class InspectorPass {
         }
       }
       ResolvedGlobal g = new ResolvedGlobal(module, name);
+      return remember(g);
+    }
+
+    /**
+     * The cached global whose module and name are the UTF-8 bytes {@code b[ms, me)} and {@code b[ns, ne)}, or
+     * null: bytes equal to a cached name's UTF-8 encoding decode to that name, so no string needs to be made.
+     */
+    ResolvedGlobal find(byte[] b, int ms, int me, int ns, int ne) {
+      for (ResolvedGlobal g : globals) {
+        if (g != null && g.nameUtf8 != null && Arrays.equals(g.nameUtf8, 0, g.nameUtf8.length, b, ns, ne)
+            && Arrays.equals(g.moduleUtf8, 0, g.moduleUtf8.length, b, ms, me)) {
+          return g;
+        }
+      }
+      return null;
+    }
+
+    private ResolvedGlobal remember(ResolvedGlobal g) {
       globals[nextGlobal] = g;
       nextGlobal = (nextGlobal + 1) & (globals.length - 1);
       return g;
@@ -286,9 +335,16 @@ final class InspectorPass {
     final String module;
     final String name;
     final String qualified;
+    /** The report's list of globals when this is the payload's only one. */
+    final List<String> alone;
+    /** The UTF-8 forms of module and name, by which {@link Scratch#find} knows them; null when there is none. */
+    final byte[] moduleUtf8;
+    final byte[] nameUtf8;
     final PythonVersion minPython;
     final String danger;
     private Set<String> allowlist;
+    private ResolvedGlobal pairedWith;
+    private List<String> pair;
     private byte allowedBelow3;
     private byte allowedFrom3;
 
@@ -296,8 +352,25 @@ final class InspectorPass {
       this.module = module;
       this.name = name;
       this.qualified = module + "." + name;
+      this.alone = List.of(qualified);
+      byte[] m = module.getBytes(StandardCharsets.UTF_8);
+      byte[] n = name.getBytes(StandardCharsets.UTF_8);
+      // a name with a lone surrogate (a raw-unicode-escape can make one) has no UTF-8 form: never found by bytes
+      boolean exact = new String(m, StandardCharsets.UTF_8).equals(module)
+          && new String(n, StandardCharsets.UTF_8).equals(name);
+      this.moduleUtf8 = exact ? m : null;
+      this.nameUtf8 = exact ? n : null;
       this.minPython = GlobalPolicy.minPython(module, name);
       this.danger = GlobalPolicy.dangerReason(module, name);
+    }
+
+    /** The report's list of globals when this and {@code second} are the payload's only two, in that order. */
+    List<String> with(ResolvedGlobal second) {
+      if (pairedWith != second) {
+        pairedWith = second;
+        pair = List.of(qualified, second.qualified);
+      }
+      return pair;
     }
 
     boolean allowed(int protocol, Set<String> userAllowed) {
@@ -341,17 +414,21 @@ final class InspectorPass {
     Scratch s = scratch;
     if (stKind.length <= RETAIN) {
       s.stKind = stKind;
-      s.stSize = stSize;
-      s.stDepth = stDepth;
-      s.stCell = stCell;
+      s.stRef = stRef;
+    }
+    if (stLoc.length <= RETAIN) {
+      s.stLoc = stLoc;
+    }
+    if (nSize.length <= 2 * RETAIN) {
+      s.nSize = nSize;
+      s.nDepth = nDepth;
     }
     if (marks.length <= RETAIN) {
       s.marks = marks;
     }
     if (cKind.length <= RETAIN) {
       s.cKind = cKind;
-      s.cSize = cSize;
-      s.cDepth = cDepth;
+      s.cLoc = cLoc;
     }
     if (memo.length <= RETAIN) {
       Arrays.fill(memo, 0, memoHigh, -1);
@@ -406,7 +483,7 @@ final class InspectorPass {
           break;
         case DUP:
           need(1);
-          push(stKind[sp - 1], stSize[sp - 1], stDepth[sp - 1], stCell[sp - 1]);
+          dup();
           break;
         case FLOAT:
           doFloat();
@@ -750,7 +827,8 @@ final class InspectorPass {
    * since the pickler writes one after nearly every string and container; the containers' fill opcodes
    * (APPEND, APPENDS, SETITEM, SETITEMS, TUPLE1-3) are here too, so a typical payload stays in this loop from
    * its first opcode after FRAME to STOP. A stack item's kind is always its own (a memo read copies it); its
-   * size and depth are read through its memo cell only for the kinds that can grow ({@link #mutable}).
+   * size and depth are always read through its node ({@link #stRef}), so a fill adds its items without a branch
+   * on their kinds, and a memo read pushes a kind and a reference.
    * PROTO, FRAME and a STOP that ends a well-formed payload are here too, so a typical pickle is one call.
    *
    * @return true when it took the STOP that ends the payload (nothing is left to do), false when it leaves the
@@ -762,15 +840,17 @@ final class InspectorPass {
     int fe = frameEnd;
     final int er = endRel;
     final byte[] kinds = stKind;
-    final long[] sizes = stSize;
-    final int[] depths = stDepth;
-    final int[] cells = stCell;
+    final int[] refs = stRef;
+    final long[] locs = stLoc;
+    final int locCap = locs.length;
+    final long[] ns = nSize;
+    final int[] nd = nDepth;
+    final int nCap = ns.length;
     final int cap = kinds.length;
     final int[] mm = memo;
     final int mmLen = mm.length;
     final byte[] ck = cKind;
-    final long[] cs = cSize;
-    final int[] cd = cDepth;
+    final long[] cl = cLoc;
     final int cCap = ck.length;
     final int[] mk = marks;
     final int mkCap = Math.min(mk.length, maxDepth);
@@ -796,9 +876,7 @@ final class InspectorPass {
       if (c != MEMOIZE && c != BINPUT) {
         byte cls = fastClass[c];
         byte kind;
-        long size = 1;
-        int depth = 0;
-        int cell = -1;
+        int ref = SCALAR;
         int next;
         int proto;
         switch (cls) {
@@ -806,8 +884,20 @@ final class InspectorPass {
             int info = SIMPLE[c];
             next = p + (info & 0xFF);
             kind = (byte) (info >>> 8);
-            depth = (info >>> 16) & 0xFF;
             proto = info >>> 24;
+            if ((info & (1 << 16)) != 0) {
+              // an empty container: one that can grow gets a node of its own
+              if (kind == K_TUPLE) {
+                ref = TUPLE0;
+              } else {
+                ref = 2 * s;
+                if (ref >= nCap) {
+                  break run;
+                }
+                ns[ref] = 1;
+                nd[ref] = 1;
+              }
+            }
             break;
           }
           case F_SHORT_BINUNICODE:
@@ -824,12 +914,13 @@ final class InspectorPass {
               kind = K_BYTES;
               proto = 3;
             } else {
-              if (!InspectorText.isAscii(b, st + p + 2, st + next)
+              if (s >= locCap
+                  || !InspectorText.isAscii(b, st + p + 2, st + next)
                   && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0) {
                 break run;
               }
               kind = K_STR;
-              size = ((long) (p + 2) << 31) | n; // STR_UTF8 location
+              locs[s] = ((long) (p + 2) << 31) | n; // STR_UTF8 location
               proto = 4;
             }
             break;
@@ -848,12 +939,13 @@ final class InspectorPass {
               kind = K_BYTES;
               proto = 3;
             } else {
-              if (!InspectorText.isAscii(b, st + p + 5, st + next)
+              if (s >= locCap
+                  || !InspectorText.isAscii(b, st + p + 5, st + next)
                   && InspectorText.firstInvalidUtf8(b, st + p + 5, st + next, true) >= 0) {
                 break run;
               }
               kind = K_STR;
-              size = ((long) (p + 5) << 31) | n; // STR_UTF8 location
+              locs[s] = ((long) (p + 5) << 31) | n; // STR_UTF8 location
               proto = 1;
             }
             break;
@@ -863,7 +955,7 @@ final class InspectorPass {
               break run;
             }
             int idx = b[st + p + 1] & 0xFF;
-            cell = idx < mmLen ? mm[idx] : -1;
+            int cell = idx < mmLen ? mm[idx] : -1;
             if (cell < 0) {
               break run;
             }
@@ -871,8 +963,7 @@ final class InspectorPass {
             objs--;
             next = p + 2;
             kind = ck[cell];
-            size = cs[cell];
-            depth = cd[cell];
+            ref = 2 * cell + 1;
             proto = 1;
             break;
           }
@@ -921,25 +1012,17 @@ final class InspectorPass {
             break run;
           case F_TUPLE_N: {
             int m = s - (c - TUPLE1 + 1);
-            if (m < base) {
+            if (m < base || 2 * m >= nCap) {
               break run;
             }
             long sz = 1;
             int d = 1;
             boolean unhashable = false;
             for (int i = m; i < s; i++) {
-              byte k = kinds[i];
-              int ci = cells[i];
-              if (k == K_STR || k == K_PYSTR) {
-                sz++;
-              } else if (ci >= 0 && mutable(k)) {
-                sz += cs[ci];
-                d = Math.max(d, cd[ci] + 1);
-              } else {
-                sz += sizes[i];
-                d = Math.max(d, depths[i] + 1);
-              }
-              unhashable |= k > K_OBJ;
+              int r = refs[i];
+              sz += ns[r];
+              d = Math.max(d, nd[r] + 1);
+              unhashable |= kinds[i] > K_OBJ;
               if (sz > maxExpanded) {
                 break run;
               }
@@ -950,8 +1033,9 @@ final class InspectorPass {
             s = m;
             next = p + 1;
             kind = unhashable ? K_TUPLE_UNHASHABLE : K_TUPLE;
-            size = sz;
-            depth = d;
+            ref = 2 * m;
+            ns[ref] = sz;
+            nd[ref] = d;
             proto = 2;
             break;
           }
@@ -1013,9 +1097,7 @@ final class InspectorPass {
           maxProto = proto;
         }
         kinds[s] = kind;
-        sizes[s] = size;
-        depths[s] = depth;
-        cells[s] = cell;
+        refs[s] = ref;
         s++;
         objs++;
         p = next;
@@ -1036,18 +1118,30 @@ final class InspectorPass {
       }
       int idx = c == MEMOIZE ? mDistinct : b[st + p + 1] & 0xFF;
       int top = s - 1;
-      if (idx >= mmLen || idx >= maxM || mWrites >= maxM || top < base || (cells[top] < 0 && ncells == cCap)) {
+      if (idx >= mmLen || idx >= maxM || mWrites >= maxM || top < base) {
         break;
       }
-      mWrites++;
-      int c0 = cells[top];
-      if (c0 < 0) {
+      int r0 = refs[top];
+      int c0;
+      if (isCell(r0)) {
+        c0 = r0 >>> 1;
+      } else {
+        // a new cell takes the item's size, depth, kind and text location
+        if (ncells == cCap || 2 * ncells + 1 >= nCap) {
+          break;
+        }
         c0 = ncells++;
-        ck[c0] = kinds[top];
-        cs[c0] = sizes[top];
-        cd[c0] = depths[top];
-        cells[top] = c0;
+        int cr = 2 * c0 + 1;
+        byte k0 = kinds[top];
+        ck[c0] = k0;
+        ns[cr] = ns[r0];
+        nd[cr] = nd[r0];
+        if (k0 == K_STR || k0 == K_PYSTR) {
+          cl[c0] = locs[top];
+        }
+        refs[top] = cr;
       }
+      mWrites++;
       if (mm[idx] < 0) {
         mDistinct++;
       }
@@ -1078,61 +1172,46 @@ final class InspectorPass {
    * The fast path's APPEND(S) and SETITEM(S): if the item at {@code t} is a {@code kind} (or an object) and
    * adding the items in [from, to) keeps the limits (and, with {@code keys}, every other item from {@code from}
    * on is hashable), grows its size and depth as {@link #addChildren} does and returns true; otherwise changes
-   * nothing and returns false, for the general loop to make the finding.
+   * nothing and returns false, for the general loop to make the finding. Every item's size and depth are read
+   * through its node, without a branch on its kind.
    */
   private boolean fastAdd(int t, int from, int to, byte kind, boolean keys) {
     final byte[] kinds = stKind;
-    final long[] sizes = stSize;
-    final int[] depths = stDepth;
-    final int[] cells = stCell;
-    final long[] cs = cSize;
-    final int[] cd = cDepth;
+    final int[] refs = stRef;
+    final long[] ns = nSize;
+    final int[] nd = nDepth;
     byte kt = kinds[t];
     if (kt != kind && kt != K_OBJ) {
       return false;
     }
+    if (from >= to) {
+      return true;
+    }
+    if (keys) {
+      for (int i = from; i < to; i += 2) {
+        if (kinds[i] > K_OBJ) {
+          return false;
+        }
+      }
+    }
     long add = 0;
-    int deepest = -1;
+    int deepest = 0;
     for (int i = from; i < to; i++) {
-      byte k = kinds[i];
-      int ci = cells[i];
-      if (keys && ((i - from) & 1) == 0 && k > K_OBJ) {
-        return false;
-      }
-      int d;
-      if (k == K_STR || k == K_PYSTR) {
-        add++;
-        d = 0;
-      } else if (ci >= 0 && mutable(k)) {
-        add += cs[ci];
-        d = cd[ci];
-      } else {
-        add += sizes[i];
-        d = depths[i];
-      }
+      int r = refs[i];
+      add += ns[r];
+      deepest = Math.max(deepest, nd[r]);
       if (add > maxExpanded) {
         return false;
       }
-      if (d > deepest) {
-        deepest = d;
-      }
     }
-    if (deepest < 0) {
-      return true;
-    }
-    int ct = cells[t];
-    long size = (ct >= 0 ? cs[ct] : sizes[t]) + add;
-    int depth = Math.max(ct >= 0 ? cd[ct] : depths[t], deepest + 1);
+    int rt = refs[t];
+    long size = ns[rt] + add;
+    int depth = Math.max(nd[rt], deepest + 1);
     if (size > maxExpanded || depth > maxDepth) {
       return false;
     }
-    if (ct >= 0) {
-      cs[ct] = size;
-      cd[ct] = depth;
-    } else {
-      sizes[t] = size;
-      depths[t] = depth;
-    }
+    ns[rt] = size;
+    nd[rt] = depth;
     return true;
   }
 
@@ -1540,6 +1619,11 @@ final class InspectorPass {
     }
     int ns = pos;
     pos = nameEnd + 1;
+    ResolvedGlobal known = scratch.find(buf, start + ms, start + moduleEnd, start + ns, start + nameEnd);
+    if (known != null) {
+      referenceGlobal(known);
+      return;
+    }
     String module = utf8Name(ms, moduleEnd);
     String name = utf8Name(ns, nameEnd);
     referenceGlobal(module, name);
@@ -1555,6 +1639,17 @@ final class InspectorPass {
   }
 
   private void doStackGlobal() {
+    long ml = utf8Location(sp - 2);
+    long nl = utf8Location(sp - 1);
+    if (ml >= 0 && nl >= 0) {
+      int ms = start + (int) (ml >>> 31);
+      int ns = start + (int) (nl >>> 31);
+      ResolvedGlobal known = scratch.find(buf, ms, ms + (int) (ml & 0x7FFFFFFF), ns, ns + (int) (nl & 0x7FFFFFFF));
+      if (known != null) {
+        referenceGlobal(known);
+        return;
+      }
+    }
     String module = stringValue(sp - 2, "module");
     String name = module == null ? null : stringValue(sp - 1, "name");
     if (name != null) {
@@ -1562,15 +1657,25 @@ final class InspectorPass {
     }
   }
 
+  /** The location of a str constant on the stack held as UTF-8, or -1 for anything else. */
+  private long utf8Location(int i) {
+    if (stKind[i] != K_STR) {
+      return -1;
+    }
+    int ref = stRef[i];
+    long loc = isCell(ref) ? cLoc[ref >>> 1] : stLoc[i];
+    return (int) (loc >>> 62) == STR_UTF8 ? loc : -1;
+  }
+
   /** The text of a str constant on the stack, or null after an unresolved-global finding. */
   private String stringValue(int i, String what) {
-    int c = stCell[i];
-    byte kind = c >= 0 ? cKind[c] : stKind[i];
-    long loc = c >= 0 ? cSize[c] : stSize[i];
+    byte kind = stKind[i];
     if (kind != K_STR && kind != K_PYSTR) {
       unresolved("takes its " + what + " from " + KIND_NAMES[kind] + ", not a string constant");
       return null;
     }
+    int ref = stRef[i];
+    long loc = isCell(ref) ? cLoc[ref >>> 1] : stLoc[i];
     int flavour = (int) (loc >>> 62);
     int off = (int) ((loc >>> 31) & 0x7FFFFFFF);
     int len = (int) (loc & 0x7FFFFFFF);
@@ -1593,21 +1698,40 @@ final class InspectorPass {
   }
 
   private void referenceGlobal(String module, String name) {
-    ResolvedGlobal g = scratch.resolve(module, name);
+    referenceGlobal(scratch.resolve(module, name));
+  }
+
+  private void referenceGlobal(ResolvedGlobal g) {
     String qualified = g.qualified;
     if (globals == null) {
-      globals = new ArrayList<>(4);
+      if (firstGlobal == null) {
+        firstGlobal = g;
+      } else if (firstGlobal == g || firstGlobal.qualified.equals(qualified)) {
+        return;
+      } else if (secondGlobal == null) {
+        secondGlobal = g;
+      } else if (secondGlobal == g || secondGlobal.qualified.equals(qualified)) {
+        return;
+      } else {
+        globals = new ArrayList<>(4);
+        globals.add(firstGlobal.qualified);
+        globals.add(secondGlobal.qualified);
+        globals.add(qualified);
+      }
     } else if (globalsSeen != null) {
       if (!globalsSeen.add(qualified)) {
         return;
       }
+      globals.add(qualified);
     } else if (globals.contains(qualified)) {
       return;
-    } else if (globals.size() >= 8) {
-      globalsSeen = new HashSet<>(globals);
-      globalsSeen.add(qualified);
+    } else {
+      if (globals.size() >= 8) {
+        globalsSeen = new HashSet<>(globals);
+        globalsSeen.add(qualified);
+      }
+      globals.add(qualified);
     }
-    globals.add(qualified);
     PythonVersion needs = g.minPython;
     if (needs.compareTo(globalsMinPython) > 0) {
       globalsMinPython = needs;
@@ -1669,7 +1793,7 @@ final class InspectorPass {
       malformed("memo-missing", opPos, Opcodes.nameOf(op) + " at offset " + opPos + " reads memo index " + idx
           + ", which was never PUT");
     }
-    push(cKind[cell], cSize[cell], cDepth[cell], cell);
+    pushRef(cKind[cell], 2 * cell + 1);
   }
 
   private void putMemo(long idx) {
@@ -1689,19 +1813,27 @@ final class InspectorPass {
       Arrays.fill(memo, old, n, -1);
     }
     int top = sp - 1;
-    int cell = stCell[top];
-    if (cell < 0) {
+    int ref = stRef[top];
+    int cell;
+    if (isCell(ref)) {
+      cell = ref >>> 1;
+    } else {
       if (nCells == cKind.length) {
         int n = nCells * 2;
         cKind = Arrays.copyOf(cKind, n);
-        cSize = Arrays.copyOf(cSize, n);
-        cDepth = Arrays.copyOf(cDepth, n);
+        cLoc = Arrays.copyOf(cLoc, n);
       }
       cell = nCells++;
-      cKind[cell] = stKind[top];
-      cSize[cell] = stSize[top];
-      cDepth[cell] = stDepth[top];
-      stCell[top] = cell;
+      int cr = 2 * cell + 1;
+      ensureNode(cr);
+      byte kind = stKind[top];
+      cKind[cell] = kind;
+      nSize[cr] = nSize[ref];
+      nDepth[cr] = nDepth[ref];
+      if (kind == K_STR || kind == K_PYSTR) {
+        cLoc[cell] = stLoc[top];
+      }
+      stRef[top] = cr;
     }
     if (memo[i] < 0) {
       memoDistinct++;
@@ -1759,23 +1891,21 @@ final class InspectorPass {
     }
   }
 
+  /** Whether a node reference is a memo cell's (not a stack slot's own node nor a shared constant one). */
+  private static boolean isCell(int ref) {
+    return (ref & 1) != 0 && ref > TUPLE0;
+  }
+
   private byte kindAt(int i) {
-    int c = stCell[i];
-    return c >= 0 ? cKind[c] : stKind[i];
+    return stKind[i];
   }
 
   private long sizeAt(int i) {
-    int c = stCell[i];
-    byte k = c >= 0 ? cKind[c] : stKind[i];
-    if (k == K_STR || k == K_PYSTR) {
-      return 1;
-    }
-    return c >= 0 ? cSize[c] : stSize[i];
+    return nSize[stRef[i]];
   }
 
   private int depthAt(int i) {
-    int c = stCell[i];
-    return c >= 0 ? cDepth[c] : stDepth[i];
+    return nDepth[stRef[i]];
   }
 
   private void requireKind(int i, byte kind, String verb) {
@@ -1824,17 +1954,12 @@ final class InspectorPass {
     if (deepest < 0) {
       return;
     }
-    int c = stCell[target];
-    long size = (c >= 0 ? cSize[c] : stSize[target]) + add;
-    int depth = Math.max(c >= 0 ? cDepth[c] : stDepth[target], deepest + 1);
+    int r = stRef[target];
+    long size = nSize[r] + add;
+    int depth = Math.max(nDepth[r], deepest + 1);
     checkSizeAndDepth(size, depth);
-    if (c >= 0) {
-      cSize[c] = size;
-      cDepth[c] = depth;
-    } else {
-      stSize[target] = size;
-      stDepth[target] = depth;
-    }
+    nSize[r] = size;
+    nDepth[r] = depth;
   }
 
   /** Replaces the items in [m, sp) with one new container of {@code kind}. */
@@ -1855,7 +1980,7 @@ final class InspectorPass {
     checkSizeAndDepth(size, depth);
     sp = m;
     countObject();
-    push(kind == K_TUPLE && unhashable ? K_TUPLE_UNHASHABLE : kind, size, depth, -1);
+    pushOwn(kind == K_TUPLE && unhashable ? K_TUPLE_UNHASHABLE : kind, size, depth);
   }
 
   /** Replaces the items in [m, sp) (a callable and its arguments) with the object the call returns. */
@@ -1872,7 +1997,7 @@ final class InspectorPass {
     checkSizeAndDepth(size, depth);
     sp = m;
     countObject();
-    push(K_OBJ, size, depth, -1);
+    pushOwn(K_OBJ, size, depth);
   }
 
   private void checkSizeAndDepth(long size, int depth) {
@@ -1899,32 +2024,85 @@ final class InspectorPass {
     }
   }
 
+  /** A new item of size 1 and depth 0: one that can grow gets a node of its own. */
   private void pushNew(byte kind) {
     countObject();
-    push(kind, 1, 0, -1);
+    if (mutable(kind)) {
+      pushOwn(kind, 1, 0);
+    } else {
+      pushRef(kind, SCALAR);
+    }
   }
 
   /** An empty container: one level of nesting. */
   private void pushContainer(byte kind) {
     countObject();
-    push(kind, 1, 1, -1);
+    if (kind == K_TUPLE) {
+      pushRef(kind, TUPLE0);
+    } else {
+      pushOwn(kind, 1, 1);
+    }
   }
 
   private void pushString(byte kind, int flavour, int off, int len) {
     countObject();
     long loc = ((long) flavour << 62) | ((long) off << 31) | (len & 0x7FFFFFFFL);
-    push(kind, loc, 0, -1);
+    pushRef(kind, SCALAR);
+    setLoc(sp - 1, loc);
   }
 
-  private void push(byte kind, long size, int depth, int cell) {
+  private void setLoc(int i, long loc) {
+    if (i >= stLoc.length) {
+      stLoc = Arrays.copyOf(stLoc, stKind.length);
+    }
+    stLoc[i] = loc;
+  }
+
+  /** Pushes an item with a node of its own, holding {@code size} and {@code depth}. */
+  private void pushOwn(byte kind, long size, int depth) {
+    if (sp == stKind.length) {
+      growStack();
+    }
+    int r = 2 * sp;
+    ensureNode(r);
+    stKind[sp] = kind;
+    stRef[sp] = r;
+    nSize[r] = size;
+    nDepth[r] = depth;
+    sp++;
+  }
+
+  /** Pushes an item that shares the node {@code ref} (a memo cell's or a constant one). */
+  private void pushRef(byte kind, int ref) {
     if (sp == stKind.length) {
       growStack();
     }
     stKind[sp] = kind;
-    stSize[sp] = size;
-    stDepth[sp] = depth;
-    stCell[sp] = cell;
+    stRef[sp] = ref;
     sp++;
+  }
+
+  /** DUP: the copy shares the item's memo cell, or gets a copy of its own node. */
+  private void dup() {
+    int top = sp - 1;
+    byte kind = stKind[top];
+    int ref = stRef[top];
+    if ((ref & 1) == 0) {
+      pushOwn(kind, nSize[ref], nDepth[ref]);
+    } else {
+      pushRef(kind, ref);
+    }
+    if ((kind == K_STR || kind == K_PYSTR) && !isCell(ref)) {
+      setLoc(sp - 1, stLoc[top]);
+    }
+  }
+
+  private void ensureNode(int r) {
+    if (r >= nSize.length) {
+      int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(r + 2L, nSize.length * 2L));
+      nSize = Arrays.copyOf(nSize, n);
+      nDepth = Arrays.copyOf(nDepth, n);
+    }
   }
 
   private void growStack() {
@@ -1933,11 +2111,10 @@ final class InspectorPass {
         overLimit("too-many-objects", Opcodes.nameOf(op) + " at offset " + opPos + " grows the stack past "
             + maxObjects + " items");
       }
-      int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.min(maxObjects + 1, sp * 2L));
+      // node references are 2 * slot: the stack stays under 2^30 slots
+      int n = (int) Math.min((Integer.MAX_VALUE - 8) / 2, Math.min(maxObjects + 1, sp * 2L));
       stKind = Arrays.copyOf(stKind, n);
-      stSize = Arrays.copyOf(stSize, n);
-      stDepth = Arrays.copyOf(stDepth, n);
-      stCell = Arrays.copyOf(stCell, n);
+      stRef = Arrays.copyOf(stRef, n);
     }
   }
 

@@ -157,4 +157,194 @@ class InspectorFastPathTest {
     assertSame(DEFAULTS, b, "shared list");
     assertSame(TIGHT, b, "shared list (tight limits)");
   }
+
+  /**
+   * Nested values made by a seeded generator: containers filled with MARK groups or one item at a time, memo
+   * writes and reads (also of containers filled again after their PUT), DUPs of fresh lists, tuples, and calls
+   * of globals found by STACK_GLOBAL, each under limits tight enough to stop the pass anywhere.
+   */
+  @Test
+  void generatedNestedPicklesGetTheSameReportUnderEveryLimit() {
+    List<PickleInspector> inspectors = new ArrayList<>();
+    inspectors.add(DEFAULTS);
+    for (long size : new long[] {3, 5, 8, 13, 30}) {
+      for (int depth : new int[] {1, 2, 3, 5}) {
+        inspectors.add(PickleInspector.builder().allowGlobal("a.b")
+            .limits(Limits.builder().maxExpandedSize(size).maxDepth(depth).maxMemoEntries(6).build()).build());
+      }
+    }
+    java.util.Random random = new java.util.Random(20261122);
+    int overLimit = 0;
+    for (int t = 0; t < 3000; t++) {
+      Generator g = new Generator(random);
+      if (t % 3 == 0) {
+        g.w(0x80, 4);
+      }
+      g.value(0);
+      g.w('.');
+      byte[] whole = g.out.toByteArray();
+      byte[] b = t % 5 == 4 ? java.util.Arrays.copyOf(whole, random.nextInt(whole.length)) : whole;
+      for (PickleInspector in : inspectors) {
+        PickleReport slow = general(in, b);
+        assertEquals(slow, in.inspect(b), () -> "generated " + java.util.HexFormat.of().formatHex(b));
+        if (slow.verdict() == dev.cachecompat.core.Verdict.OVER_LIMIT) {
+          overLimit++;
+        }
+      }
+    }
+    assertTrue(overLimit > 10_000, "over-limit reports: " + overLimit);
+  }
+
+  /** Writes one random well-formed value (see {@link #generatedNestedPicklesGetTheSameReportUnderEveryLimit}). */
+  private static final class Generator {
+    final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    final java.util.Random random;
+    final List<Integer> lists = new ArrayList<>();
+    int memoized;
+
+    Generator(java.util.Random random) {
+      this.random = random;
+    }
+
+    void w(int... bytes) {
+      for (int x : bytes) {
+        out.write(x);
+      }
+    }
+
+    void text(String s) {
+      w(Opcodes.SHORT_BINUNICODE, s.length());
+      for (char c : s.toCharArray()) {
+        w(c);
+      }
+    }
+
+    void memo(boolean list) {
+      if (random.nextInt(3) == 0 || memoized > 250) {
+        return;
+      }
+      if (random.nextBoolean()) {
+        w(Opcodes.MEMOIZE);
+      } else {
+        w(Opcodes.BINPUT, memoized);
+      }
+      if (list) {
+        lists.add(memoized);
+      }
+      memoized++;
+    }
+
+    void value(int depth) {
+      switch (random.nextInt(depth > 4 ? 5 : 14)) {
+        case 0 -> w(Opcodes.BININT1, random.nextInt(256));
+        case 1 -> w(Opcodes.NONE);
+        case 2 -> {
+          text(String.valueOf((char) ('a' + random.nextInt(3))));
+          memo(false);
+        }
+        case 3 -> {
+          if (memoized > 0) {
+            w(Opcodes.BINGET, random.nextInt(memoized));
+          } else {
+            w(Opcodes.NEWTRUE);
+          }
+        }
+        case 4 -> w(Opcodes.BINFLOAT, 0, 0, 0, 0, 0, 0, 0, 0);
+        case 5, 6 -> {
+          w(Opcodes.EMPTY_LIST);
+          memo(true);
+          int n = random.nextInt(5);
+          if (n == 1 && random.nextBoolean()) {
+            value(depth + 1);
+            w(Opcodes.APPEND);
+          } else if (n > 0) {
+            w(Opcodes.MARK);
+            for (int i = 0; i < n; i++) {
+              value(depth + 1);
+            }
+            w(Opcodes.APPENDS);
+          }
+        }
+        case 7, 8 -> {
+          w(Opcodes.EMPTY_DICT);
+          memo(false);
+          int n = random.nextInt(4);
+          if (n == 1 && random.nextBoolean()) {
+            text("k");
+            value(depth + 1);
+            w(Opcodes.SETITEM);
+          } else if (n > 0) {
+            w(Opcodes.MARK);
+            for (int i = 0; i < n; i++) {
+              if (random.nextInt(3) == 0 && memoized > 0) {
+                w(Opcodes.BINGET, random.nextInt(memoized)); // any memoized value as a key, lists too
+              } else {
+                text(String.valueOf((char) ('a' + i)));
+              }
+              value(depth + 1);
+            }
+            w(Opcodes.SETITEMS);
+          }
+        }
+        case 9 -> {
+          int n = random.nextInt(4);
+          if (n == 0) {
+            w(Opcodes.EMPTY_TUPLE);
+          } else {
+            for (int i = 0; i < n; i++) {
+              value(depth + 1);
+            }
+            w(Opcodes.TUPLE1 + n - 1);
+          }
+          memo(false);
+        }
+        case 10 -> {
+          // a memoized list filled again after its PUT, then popped: every reference to it grows
+          if (!lists.isEmpty()) {
+            w(Opcodes.BINGET, lists.get(random.nextInt(lists.size())), Opcodes.MARK);
+            int n = 1 + random.nextInt(3);
+            for (int i = 0; i < n; i++) {
+              value(depth + 1);
+            }
+            w(Opcodes.APPENDS, Opcodes.POP);
+          }
+          value(depth + 1);
+        }
+        case 11 -> {
+          // a fresh list and its DUP, one of them filled
+          w(Opcodes.EMPTY_LIST, Opcodes.DUP);
+          value(depth + 1);
+          w(Opcodes.APPEND, random.nextBoolean() ? Opcodes.POP : Opcodes.TUPLE2);
+        }
+        default -> {
+          switch (random.nextInt(4)) {
+            case 0 -> {
+              text("a");
+              memo(false);
+              text("b");
+              w(Opcodes.STACK_GLOBAL);
+            }
+            case 1 -> {
+              text("datetime");
+              text("datetime");
+              w(Opcodes.STACK_GLOBAL);
+            }
+            case 2 -> {
+              text("os");
+              text("system");
+              w(Opcodes.STACK_GLOBAL);
+            }
+            default -> w(Opcodes.GLOBAL, 'a', '\n', 'b', '\n');
+          }
+          memo(false);
+          int n = random.nextInt(3);
+          for (int i = 0; i < n; i++) {
+            value(depth + 1);
+          }
+          w(n == 0 ? Opcodes.EMPTY_TUPLE : Opcodes.TUPLE1 + n - 1, Opcodes.REDUCE);
+          memo(false);
+        }
+      }
+    }
+  }
 }

@@ -70,4 +70,45 @@ class InspectorGlobalCacheTest {
     assertEquals(PythonVersion.PY2_7, dt.minPython());
     assertEquals(Verdict.VALID, dt.verdict());
   }
+
+  @Test
+  void aNameWithALoneSurrogateIsNotFoundByTheBytesOfAnotherName() {
+    // UNICODE's raw-unicode-escape makes the module "\ud800", which has no UTF-8 form (Java encodes it as "?")
+    PickleReport surrogate = PickleInspector.defaults().inspect(p("\u0080\u0004V\\ud800\n\u008c\u0001x\u0093)R."));
+    assertEquals(List.of("\ud800.x"), surrogate.globals());
+    PickleReport question = PickleInspector.defaults().inspect(p("\u0080\u0004\u008c\u0001?\u008c\u0001x\u0093)R."));
+    assertEquals(List.of("?.x"), question.globals());
+    PickleReport global = PickleInspector.defaults().inspect(p("\u0080\u0002c?\nx\n)R."));
+    assertEquals(List.of("?.x"), global.globals());
+  }
+
+  @Test
+  void stackGlobalAndGlobalFindTheSameCachedName() {
+    byte[] stack = p("\u0080\u0004\u008c\u0008datetime\u008c\u0008datetime\u0093)R.");
+    byte[] line = p("\u0080\u0002cdatetime\ndatetime\n)R.");
+    byte[] accented = p("\u0080\u0004\u008c\u0002\u00c3\u00a9\u008c\u0001x\u0093)R.");
+    for (int i = 0; i < 3; i++) {
+      for (byte[] b : List.of(stack, line)) {
+        PickleReport r = PickleInspector.defaults().inspect(b);
+        assertEquals(Verdict.VALID, r.verdict());
+        assertEquals(List.of("datetime.datetime"), r.globals());
+      }
+      PickleReport r = PickleInspector.defaults().inspect(accented);
+      assertEquals(List.of("\u00e9.x"), r.globals());
+      assertEquals("unknown-global", r.firstError().code());
+    }
+  }
+
+  @Test
+  void globalsAreListedOnceInOrderWhateverPathFoundThem() {
+    byte[] b = p("\u0080\u0004\u008c\u0001a\u008c\u0001b\u0093\u00940\u008c\u0001c\u008c\u0001d\u00930"
+        + "\u008c\u0001a\u008c\u0001b\u00930cb\nc\n0ca\nb\n).");
+    byte[] two = p("\u0080\u0004\u008c\u0001a\u008c\u0001b\u00930cc\nd\n0ca\nb\n0cc\nd\n).");
+    byte[] swapped = p("\u0080\u0004cc\nd\n0ca\nb\n).");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(List.of("a.b", "c.d", "b.c"), PickleInspector.defaults().inspect(b).globals());
+      assertEquals(List.of("a.b", "c.d"), PickleInspector.defaults().inspect(two).globals());
+      assertEquals(List.of("c.d", "a.b"), PickleInspector.defaults().inspect(swapped).globals());
+    }
+  }
 }
