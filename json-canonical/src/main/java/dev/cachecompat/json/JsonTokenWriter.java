@@ -111,6 +111,30 @@ public final class JsonTokenWriter {
     return w.asciiString(b, from, length);
   }
 
+  /**
+   * Writes bytes that are already JSON text in this writer's style, as they are: for a caller that writes the same
+   * fragment often (a fixed key and its separator, say, taken once from this writer's own output) or text it knows
+   * needs no escaping (a quoted date). The bytes are not checked and count no nesting: the caller answers for them
+   * being complete tokens of this style, opening no container they do not close.
+   *
+   * @param b the bytes
+   * @param from the first byte's index
+   * @param length how many bytes
+   * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+   */
+  public void verbatim(byte[] b, int from, int length) {
+    if ((from | length) < 0 || length > Checks.requireNonNull(b, "b").length - from) {
+      throw new IndexOutOfBoundsException("range [" + from + ", " + from + " + " + length + ") out of bounds for length "
+          + b.length);
+    }
+    ByteSink o = out;
+    if (o.len + length > o.buf.length) {
+      o.ensure(length);
+    }
+    System.arraycopy(b, from, o.buf, o.len, length);
+    o.len += length;
+  }
+
   /** Writes an object's opening brace, counting one level of nesting. */
   public void beginObject() {
     begin('{');
