@@ -323,23 +323,20 @@ final class PickleViewPass {
           len[node] = n;
           push(node);
           pos += n;
+          if (pos < end && b[pos] == (byte) 0x94) { // MEMOIZE nearly always follows: no dispatch for it
+            memoizeNext();
+            pos++;
+          }
         }
         case OP_BINUNICODE -> { // BINUNICODE
           pos = span(STR, pos + 4, length(pos, 4));
-        }
-        case OP_BINUNICODE8 -> pos = span(STR, pos + 8, length(pos, 8)); // BINUNICODE8
-        case OP_MEMOIZE -> { // MEMOIZE: the next free index, inline when it needs no growing
-          int i = memoCount;
-          if (sp > 0 && i < memo.length && memo[i] < 0) {
-            memo[i] = stack[sp - 1];
-            memoCount = i + 1;
-            if (i >= memoHigh) {
-              memoHigh = i + 1;
-            }
-          } else {
-            memoize(i);
+          if (pos + 1 < end && b[pos] == 'q') { // BINPUT nearly always follows (protocol 2): no dispatch for it
+            memoize(b[pos + 1] & 0xFF);
+            pos += 2;
           }
         }
+        case OP_BINUNICODE8 -> pos = span(STR, pos + 8, length(pos, 8)); // BINUNICODE8
+        case OP_MEMOIZE -> memoizeNext(); // MEMOIZE
         case OP_BINPUT -> { // BINPUT
           need(pos, 1);
           memoize(b[pos++] & 0xFF);
@@ -622,6 +619,21 @@ final class PickleViewPass {
   private void checkMarks(int from) {
     if (from < 0 || (mp > 0 && marks[mp - 1] > from)) {
       throw no();
+    }
+  }
+
+  /** MEMOIZE: the next free index, without {@link #memoize}'s checks when it needs no growing. */
+  private void memoizeNext() {
+    int i = memoCount;
+    int[] m = memo;
+    if (sp > 0 && i < m.length && m[i] < 0) {
+      m[i] = stack[sp - 1];
+      memoCount = i + 1;
+      if (i >= memoHigh) {
+        memoHigh = i + 1;
+      }
+    } else {
+      memoize(i);
     }
   }
 
