@@ -104,9 +104,8 @@ public final class JsonTokenWriter {
    * @throws IndexOutOfBoundsException if the range is not inside {@code b}
    */
   public boolean asciiString(byte[] b, int from, int length) {
-    if ((from | length) < 0 || length > Checks.requireNonNull(b, "b").length - from) {
-      throw new IndexOutOfBoundsException("range [" + from + ", " + from + " + " + length + ") out of bounds for length "
-          + b.length);
+    if ((from | length) < 0 || length > b.length - from) {
+      throw outOfRange(b, from, length);
     }
     return w.asciiString(b, from, length);
   }
@@ -123,9 +122,8 @@ public final class JsonTokenWriter {
    * @throws IndexOutOfBoundsException if the range is not inside {@code b}
    */
   public void verbatim(byte[] b, int from, int length) {
-    if ((from | length) < 0 || length > Checks.requireNonNull(b, "b").length - from) {
-      throw new IndexOutOfBoundsException("range [" + from + ", " + from + " + " + length + ") out of bounds for length "
-          + b.length);
+    if ((from | length) < 0 || length > b.length - from) {
+      throw outOfRange(b, from, length);
     }
     ByteSink o = out;
     if (o.len + length > o.buf.length) {
@@ -133,6 +131,12 @@ public final class JsonTokenWriter {
     }
     System.arraycopy(b, from, o.buf, o.len, length);
     o.len += length;
+  }
+
+  /** Out of line, so that the methods that check a range stay small enough for C1 to inline. */
+  private static RuntimeException outOfRange(byte[] b, int from, int length) {
+    return new IndexOutOfBoundsException("range [" + from + ", " + from + " + " + length
+        + ") out of bounds for length " + b.length);
   }
 
   /** Writes an object's opening brace, counting one level of nesting. */
