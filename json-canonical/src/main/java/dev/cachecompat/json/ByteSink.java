@@ -34,9 +34,35 @@ final class ByteSink {
     }
   }
 
+  /** One byte; small enough for C1 to inline, with the growing out of line. */
   void put(byte b) {
+    byte[] a = buf;
+    int n = len;
+    if (n < a.length) {
+      a[n] = b;
+      len = n + 1;
+    } else {
+      putGrowing(b);
+    }
+  }
+
+  private void putGrowing(byte b) {
     ensure(1);
     buf[len++] = b;
+  }
+
+  /** A few bytes (separators, literals): copied by a loop, which beats arraycopy's call for so few. */
+  void putShort(byte[] b) {
+    int n = b.length;
+    if (len + n > buf.length) {
+      ensure(n);
+    }
+    byte[] a = buf;
+    int p = len;
+    for (int i = 0; i < n; i++) {
+      a[p + i] = b[i];
+    }
+    len = p + n;
   }
 
   void putAscii(String s) {

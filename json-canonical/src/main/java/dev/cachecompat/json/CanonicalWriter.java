@@ -28,6 +28,14 @@ final class CanonicalWriter {
   /** For each ASCII char: 0 to copy it, else the letter after the backslash ('u' for a \\u00XX escape). */
   private static final byte[] ESCAPES_RAW_DEL = new byte[128];
   private static final byte[] ESCAPES_ASCII = new byte[128];
+  /** In the byte tables: a byte of 0x80 or above, which {@link #asciiString} does not write. */
+  private static final byte NOT_ASCII = -1;
+  /**
+   * The escape tables indexed by any byte ({@code b & 0xFF}), {@link #NOT_ASCII} from 0x80: one load and one
+   * test a byte for the common case in {@link #asciiString}.
+   */
+  private static final byte[] BYTES_RAW_DEL = new byte[256];
+  private static final byte[] BYTES_ASCII = new byte[256];
 
   static {
     for (int c = 0; c < 0x20; c++) {
@@ -42,6 +50,12 @@ final class CanonicalWriter {
     ESCAPES_RAW_DEL['\t'] = 't';
     System.arraycopy(ESCAPES_RAW_DEL, 0, ESCAPES_ASCII, 0, 128);
     ESCAPES_ASCII[0x7f] = 'u';
+    System.arraycopy(ESCAPES_RAW_DEL, 0, BYTES_RAW_DEL, 0, 128);
+    System.arraycopy(ESCAPES_ASCII, 0, BYTES_ASCII, 0, 128);
+    for (int c = 0x80; c < 0x100; c++) {
+      BYTES_RAW_DEL[c] = NOT_ASCII;
+      BYTES_ASCII[c] = NOT_ASCII;
+    }
   }
 
   private static final int OBJECT = 0;
@@ -77,6 +91,7 @@ final class CanonicalWriter {
   private final boolean python;
   private final boolean ensureAscii;
   private final byte[] escapes;
+  private final byte[] byteEscapes;
   private final Comparator<String> order;
   final byte[] itemSeparator;
   final byte[] keySeparator;
@@ -93,6 +108,7 @@ final class CanonicalWriter {
     this.python = cfg.style() == JsonStyle.PYTHON;
     this.ensureAscii = cfg.ensureAscii();
     this.escapes = ensureAscii ? ESCAPES_ASCII : ESCAPES_RAW_DEL;
+    this.byteEscapes = ensureAscii ? BYTES_ASCII : BYTES_RAW_DEL;
     this.order = python ? KeyOrder.CODE_POINT : KeyOrder.UTF16;
     boolean compact = cfg.compact();
     this.itemSeparator = compact ? new byte[] {','} : new byte[] {',', ' '};
@@ -497,20 +513,21 @@ final class CanonicalWriter {
    * the same chars; otherwise writes nothing and returns false.
    */
   boolean asciiString(byte[] b, int from, int n) {
-    out.ensure(n * 6L + 8);
-    byte[] o = out.buf;
-    int start = out.len;
-    int p = start;
+    ByteSink sink = out;
+    if (sink.len + n * 6L + 8 > sink.buf.length) {
+      sink.ensure(n * 6L + 8);
+    }
+    byte[] o = sink.buf;
+    int p = sink.len;
     o[p++] = '"';
-    byte[] esc = escapes;
+    byte[] esc = byteEscapes;
     for (int i = from, to = from + n; i < to; i++) {
-      int c = b[i];
-      if (c < 0) {
-        return false; // out.len not moved: nothing written
-      }
-      byte e = esc[c];
+      byte c = b[i];
+      byte e = esc[c & 0xFF];
       if (e == 0) {
-        o[p++] = (byte) c;
+        o[p++] = c;
+      } else if (e == NOT_ASCII) {
+        return false; // out.len not moved: nothing written
       } else {
         o[p++] = '\\';
         if (e == 'u') {
@@ -521,7 +538,7 @@ final class CanonicalWriter {
       }
     }
     o[p++] = '"';
-    out.len = p;
+    sink.len = p;
     return true;
   }
 

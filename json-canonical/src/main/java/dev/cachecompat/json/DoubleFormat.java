@@ -106,6 +106,14 @@ final class DoubleFormat {
 
   /** Writes Python's {@code repr(v)} for a finite double. */
   void writePython(double v, ByteSink out) {
+    writePython(v, out, true);
+  }
+
+  /**
+   * Writes Python's {@code repr(v)} for a finite double; {@code exact} false skips {@link #exactPython}, for
+   * the tests that hold it to the general path.
+   */
+  void writePython(double v, ByteSink out, boolean exact) {
     out.ensure(32);
     byte[] b = out.buf;
     int p = out.len;
@@ -122,6 +130,11 @@ final class DoubleFormat {
     if (v < 0) {
       b[p++] = '-';
       v = -v;
+    }
+    int q = exact ? exactPython(v, b, p) : -1;
+    if (q >= 0) {
+      out.len = q;
+      return;
     }
     decompose(v);
     if (n <= -4 || n > 16) {
@@ -150,6 +163,95 @@ final class DoubleFormat {
       b[p++] = '0';
     }
     out.len = p;
+  }
+
+  /** 5 to the power i, for i up to 22. */
+  private static final long[] POW5 = new long[23];
+  /** The largest odd mantissa m for which m times 5^i stays below 2^52. */
+  private static final long[] MAX_MANTISSA = new long[23];
+
+  static {
+    long f = 1;
+    for (int i = 0; i < POW5.length; i++) {
+      POW5[i] = f;
+      MAX_MANTISSA[i] = ((1L << 52) - 1) / f;
+      f *= 5;
+    }
+  }
+
+  /**
+   * Python's {@code repr} of a positive finite double whose exact value is a decimal M times 10^-f with M below
+   * 2^52 (the common money-like and halved values: 12345.5, 0.25, 1024.0) written at {@code b[p]} with no call to
+   * Schubfach; returns the position after it, or -1 (nothing written) for every other double. Such a decimal is
+   * the shortest that reads back: the double's spacing there is below 10^-f, and any decimal with fewer significant
+   * digits is at least 10^-f away; and being exact it is the closest of its length.
+   */
+  static int exactPython(double v, byte[] b, int p) {
+    long bits = Double.doubleToRawLongBits(v);
+    int biased = (int) (bits >>> 52) & 0x7ff;
+    if (biased == 0 || biased == 0x7ff) {
+      return -1; // zero, subnormal or not finite: the general path
+    }
+    long m = (bits & ((1L << 52) - 1)) | (1L << 52);
+    int tz = Long.numberOfTrailingZeros(m);
+    m >>>= tz;
+    int e2 = biased - 1075 + tz; // v = m * 2^e2, m odd
+    long big;
+    int f;
+    if (e2 >= 0) {
+      if (e2 > 52 || m > ((1L << 52) - 1) >>> e2) {
+        return -1;
+      }
+      big = m << e2;
+      f = 0;
+    } else {
+      f = -e2; // v = m * 5^f / 10^f
+      if (f >= POW5.length || m > MAX_MANTISSA[f]) {
+        return -1;
+      }
+      big = m * POW5[f];
+    }
+    int count = 1;
+    for (long t = big; t >= 10; t /= 10) {
+      count++;
+    }
+    int whole = count - f;
+    if (whole <= -3) {
+      return -1; // below 0.001 repr may use an exponent: the general path decides
+    }
+    if (f == 0) {
+      for (int i = p + count - 1; i >= p; i--) {
+        b[i] = (byte) ('0' + big % 10);
+        big /= 10;
+      }
+      p += count;
+      b[p++] = '.';
+      b[p++] = '0';
+      return p;
+    }
+    if (whole <= 0) {
+      b[p++] = '0';
+      b[p++] = '.';
+      for (int i = whole; i < 0; i++) {
+        b[p++] = '0';
+      }
+      for (int i = p + count - 1; i >= p; i--) {
+        b[i] = (byte) ('0' + big % 10);
+        big /= 10;
+      }
+      return p + count;
+    }
+    int last = p + count; // one more for the point
+    for (int i = last, point = p + whole; i > point; i--) {
+      b[i] = (byte) ('0' + big % 10);
+      big /= 10;
+    }
+    b[p + whole] = '.';
+    for (int i = p + whole - 1; i >= p; i--) {
+      b[i] = (byte) ('0' + big % 10);
+      big /= 10;
+    }
+    return last + 1;
   }
 
   /** Writes ECMAScript's {@code Number.prototype.toString(v)} for a finite double ({@code 0} for -0). */

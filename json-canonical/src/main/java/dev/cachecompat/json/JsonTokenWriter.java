@@ -4,7 +4,6 @@ import dev.cachecompat.core.Checks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.util.Objects;
 
 /**
  * Writes JSON one token at a time in the style of one {@link CanonicalJson}, into a growable buffer of its own:
@@ -21,11 +20,16 @@ import java.util.Objects;
  * null argument.
  */
 public final class JsonTokenWriter {
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   private final CanonicalJson cfg;
   private final ByteSink out;
   private final CanonicalWriter w;
   private final int maxDepth;
   private final boolean codePoints;
+  /** Whether the separators are one byte each (compact style): then written without a loop. */
+  private final boolean compact;
   private int depth;
 
   JsonTokenWriter(CanonicalJson cfg) {
@@ -34,11 +38,12 @@ public final class JsonTokenWriter {
     this.w = new CanonicalWriter(cfg, out);
     this.maxDepth = cfg.limits().maxDepth();
     this.codePoints = cfg.style() == JsonStyle.PYTHON;
+    this.compact = w.itemSeparator.length == 1 && w.keySeparator.length == 1;
   }
 
   /** Writes {@code null}. */
   public void nullValue() {
-    out.putAscii("null");
+    out.putShort(NULL);
   }
 
   /**
@@ -47,7 +52,7 @@ public final class JsonTokenWriter {
    * @param b the value
    */
   public void value(boolean b) {
-    out.putAscii(b ? "true" : "false");
+    out.putShort(b ? TRUE : FALSE);
   }
 
   /**
@@ -99,8 +104,39 @@ public final class JsonTokenWriter {
    * @throws IndexOutOfBoundsException if the range is not inside {@code b}
    */
   public boolean asciiString(byte[] b, int from, int length) {
-    Objects.checkFromIndexSize(from, length, Checks.requireNonNull(b, "b").length);
+    if ((from | length) < 0 || length > b.length - from) {
+      throw outOfRange(b, from, length);
+    }
     return w.asciiString(b, from, length);
+  }
+
+  /**
+   * Writes bytes that are already JSON text in this writer's style, as they are: for a caller that writes the same
+   * fragment often (a fixed key and its separator, say, taken once from this writer's own output) or text it knows
+   * needs no escaping (a quoted date). The bytes are not checked and count no nesting: the caller answers for them
+   * being complete tokens of this style, opening no container they do not close.
+   *
+   * @param b the bytes
+   * @param from the first byte's index
+   * @param length how many bytes
+   * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+   */
+  public void verbatim(byte[] b, int from, int length) {
+    if ((from | length) < 0 || length > b.length - from) {
+      throw outOfRange(b, from, length);
+    }
+    ByteSink o = out;
+    if (o.len + length > o.buf.length) {
+      o.ensure(length);
+    }
+    System.arraycopy(b, from, o.buf, o.len, length);
+    o.len += length;
+  }
+
+  /** Out of line, so that the methods that check a range stay small enough for C1 to inline. */
+  private static RuntimeException outOfRange(byte[] b, int from, int length) {
+    return new IndexOutOfBoundsException("range [" + from + ", " + from + " + " + length
+        + ") out of bounds for length " + b.length);
   }
 
   /** Writes an object's opening brace, counting one level of nesting. */
@@ -125,12 +161,20 @@ public final class JsonTokenWriter {
 
   /** Writes the separator between array items or object members ({@code ","} or {@code ", "}). */
   public void itemSeparator() {
-    out.put(w.itemSeparator);
+    if (compact) {
+      out.put(w.itemSeparator[0]);
+    } else {
+      out.putShort(w.itemSeparator);
+    }
   }
 
   /** Writes the separator between a key and its value ({@code ":"} or {@code ": "}). */
   public void keySeparator() {
-    out.put(w.keySeparator);
+    if (compact) {
+      out.put(w.keySeparator[0]);
+    } else {
+      out.putShort(w.keySeparator);
+    }
   }
 
   /**

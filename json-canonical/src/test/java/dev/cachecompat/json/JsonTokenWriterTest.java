@@ -123,6 +123,22 @@ class JsonTokenWriterTest {
   }
 
   @Test
+  void writesVerbatimFragmentsAsGivenAndChecksTheRange() {
+    JsonTokenWriter w = CanonicalJson.python().tokenWriter();
+    w.beginObject();
+    byte[] fragment = "x\"$tag\":\"2020-01-01\"x".getBytes(UTF_8);
+    w.verbatim(fragment, 1, fragment.length - 2);
+    w.endObject();
+    assertEquals("{\"$tag\":\"2020-01-01\"}", new String(w.toBytes(), UTF_8));
+    assertThrows(IndexOutOfBoundsException.class, () -> w.verbatim(fragment, 2, fragment.length - 1));
+    assertThrows(IndexOutOfBoundsException.class, () -> w.verbatim(fragment, -1, 1));
+    assertThrows(NullPointerException.class, () -> w.verbatim(null, 0, 0));
+    JsonCanonicalException e = assertThrows(JsonCanonicalException.class, () -> CanonicalJson.python().toBuilder()
+        .limits(Limits.builder().maxPayloadBytes(10).build()).build().tokenWriter().verbatim(new byte[5_000], 0, 5_000));
+    assertEquals("too-large", e.code());
+  }
+
+  @Test
   void outputBeyondTheCapIsTooLarge() {
     CanonicalJson style = CanonicalJson.python().toBuilder().limits(Limits.builder().maxPayloadBytes(10).build())
         .build();

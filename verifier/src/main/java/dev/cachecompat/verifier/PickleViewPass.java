@@ -63,6 +63,15 @@ final class PickleViewPass {
   private static final byte[] BYTES_NAME = "bytes".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LATIN1_NAME = "latin1".getBytes(StandardCharsets.US_ASCII);
   private static final int SORT_THRESHOLD = 16;
+  /** "00" to "99": two digits at a time for the datetime. */
+  private static final byte[] DIGITS2 = new byte[200];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      DIGITS2[2 * i] = (byte) ('0' + i / 10);
+      DIGITS2[2 * i + 1] = (byte) ('0' + i % 10);
+    }
+  }
   private static final String[] PROBES = {
       "8002636461746574696d650a6461746574696d650a7100635f636f646563730a656e636f64650a7101580b00000007c3a203040506"
           + "0700037b710258060000006c6174696e3171038671045271058571065271072e",
@@ -165,6 +174,10 @@ final class PickleViewPass {
 
   private final JsonTokenWriter out;
   private final long maxNodes;
+  /** The tags with their key separator ({@code "$tuple":}), as this style writes them: written verbatim. */
+  private final byte[] tupleKey;
+  private final byte[] bytesKey;
+  private final byte[] datetimeKey;
 
   // nodes
   private byte[] kind = new byte[64];
@@ -212,7 +225,19 @@ final class PickleViewPass {
   PickleViewPass(CanonicalJson style, long maxNodes) {
     this.out = style.tokenWriter();
     this.maxNodes = maxNodes;
+    this.tupleKey = key(out, TUPLE_TAG);
+    this.bytesKey = key(out, BYTES_TAG);
+    this.datetimeKey = key(out, DATETIME_TAG);
     Arrays.fill(memo, -1);
+  }
+
+  private static byte[] key(JsonTokenWriter w, byte[] tag) {
+    w.reset();
+    w.asciiString(tag, 0, tag.length);
+    w.keySeparator();
+    byte[] k = w.toBytes();
+    w.reset();
+    return k;
   }
 
   /**
@@ -298,23 +323,20 @@ final class PickleViewPass {
           len[node] = n;
           push(node);
           pos += n;
+          if (pos < end && b[pos] == (byte) 0x94) { // MEMOIZE nearly always follows: no dispatch for it
+            memoizeNext();
+            pos++;
+          }
         }
         case OP_BINUNICODE -> { // BINUNICODE
           pos = span(STR, pos + 4, length(pos, 4));
-        }
-        case OP_BINUNICODE8 -> pos = span(STR, pos + 8, length(pos, 8)); // BINUNICODE8
-        case OP_MEMOIZE -> { // MEMOIZE: the next free index, inline when it needs no growing
-          int i = memoCount;
-          if (sp > 0 && i < memo.length && memo[i] < 0) {
-            memo[i] = stack[sp - 1];
-            memoCount = i + 1;
-            if (i >= memoHigh) {
-              memoHigh = i + 1;
-            }
-          } else {
-            memoize(i);
+          if (pos + 1 < end && b[pos] == 'q') { // BINPUT nearly always follows (protocol 2): no dispatch for it
+            memoize(b[pos + 1] & 0xFF);
+            pos += 2;
           }
         }
+        case OP_BINUNICODE8 -> pos = span(STR, pos + 8, length(pos, 8)); // BINUNICODE8
+        case OP_MEMOIZE -> memoizeNext(); // MEMOIZE
         case OP_BINPUT -> { // BINPUT
           need(pos, 1);
           memoize(b[pos++] & 0xFF);
@@ -597,6 +619,21 @@ final class PickleViewPass {
   private void checkMarks(int from) {
     if (from < 0 || (mp > 0 && marks[mp - 1] > from)) {
       throw no();
+    }
+  }
+
+  /** MEMOIZE: the next free index, without {@link #memoize}'s checks when it needs no growing. */
+  private void memoizeNext() {
+    int i = memoCount;
+    int[] m = memo;
+    if (sp > 0 && i < m.length && m[i] < 0) {
+      m[i] = stack[sp - 1];
+      memoCount = i + 1;
+      if (i >= memoHigh) {
+        memoHigh = i + 1;
+      }
+    } else {
+      memoize(i);
     }
   }
 
@@ -894,8 +931,7 @@ final class PickleViewPass {
       case TUPLE -> {
         enter(n);
         out.beginObject();
-        out.asciiString(TUPLE_TAG, 0, TUPLE_TAG.length);
-        out.keySeparator();
+        out.verbatim(tupleKey, 0, tupleKey.length);
         out.beginArray();
         frame(n, off[n], 0);
       }
@@ -946,11 +982,33 @@ final class PickleViewPass {
       s[k++] = e;
     }
     if (count <= SORT_THRESHOLD) {
+      // insertion sort with the key comparison inline and the fields in locals (C1 would call and reload)
+      int[] ek = edgeKey;
+      int[] o = off;
+      int[] l = len;
+      byte[] kb = buf;
       for (int i = from + 1; i < from + count; i++) {
         int e = s[i];
+        int key = ek[e];
+        int eo = o[key];
+        int el = l[key];
         int j = i - 1;
-        int c;
-        while (j >= from && (c = compareKeys(s[j], e)) >= 0) {
+        while (j >= from) {
+          int other = ek[s[j]];
+          int oo = o[other];
+          int ol = l[other];
+          int m = Math.min(ol, el);
+          int c = ol - el;
+          for (int q = 0; q < m; q++) {
+            int diff = (kb[oo + q] & 0xFF) - (kb[eo + q] & 0xFF);
+            if (diff != 0) {
+              c = diff;
+              break;
+            }
+          }
+          if (c < 0) {
+            break;
+          }
           if (c == 0) {
             throw no();
           }
@@ -1023,12 +1081,13 @@ final class PickleViewPass {
 
   /** {"$bytes": "<base64>"} of b[from..from+n). */
   private void base64(byte[] b, int from, int n) {
-    int size = (n + 2) / 3 * 4;
+    int size = (n + 2) / 3 * 4 + 2;
     if (scratch.length < size) {
       scratch = new byte[Math.max(size, scratch.length * 2)];
     }
     byte[] o = scratch;
-    int p = 0;
+    o[0] = '"';
+    int p = 1;
     int i = from;
     int to = from + n;
     for (; to - i >= 3; i += 3) {
@@ -1051,10 +1110,10 @@ final class PickleViewPass {
       o[p++] = B64[(v >>> 6) & 0x3F];
       o[p++] = '=';
     }
+    o[p++] = '"';
     out.beginObject();
-    out.asciiString(BYTES_TAG, 0, BYTES_TAG.length);
-    out.keySeparator();
-    out.asciiString(o, 0, p);
+    out.verbatim(bytesKey, 0, bytesKey.length);
+    out.verbatim(o, 0, p); // base64 needs no escaping
     out.endObject();
   }
 
@@ -1064,26 +1123,45 @@ final class PickleViewPass {
     int date = off[n];
     int time = len[n];
     int micros = (int) num[n];
-    int p = digits(o, 0, date / 10_000, 4);
+    byte[] d = DIGITS2;
+    o[0] = '"';
+    int p;
+    int year = date / 10_000;
+    if (year < 10_000) {
+      p = two(o, two(o, 1, d, year / 100), d, year % 100);
+    } else {
+      p = digits(o, 1, year, 4);
+    }
     o[p++] = '-';
-    p = digits(o, p, date / 100 % 100, 2);
+    int monthDay = date % 10_000;
+    p = two(o, p, d, monthDay / 100);
     o[p++] = '-';
-    p = digits(o, p, date % 100, 2);
+    p = two(o, p, d, monthDay % 100);
     o[p++] = 'T';
-    p = digits(o, p, time / 10_000, 2);
+    p = two(o, p, d, time / 10_000);
     o[p++] = ':';
-    p = digits(o, p, time / 100 % 100, 2);
+    int minuteSecond = time % 10_000;
+    p = two(o, p, d, minuteSecond / 100);
     o[p++] = ':';
-    p = digits(o, p, time % 100, 2);
+    p = two(o, p, d, minuteSecond % 100);
     if (micros != 0) {
       o[p++] = '.';
-      p = digits(o, p, micros, 6);
+      p = two(o, p, d, micros / 10_000);
+      int low = micros % 10_000;
+      p = two(o, two(o, p, d, low / 100), d, low % 100);
     }
+    o[p++] = '"';
     out.beginObject();
-    out.asciiString(DATETIME_TAG, 0, DATETIME_TAG.length);
-    out.keySeparator();
-    out.asciiString(o, 0, p);
+    out.verbatim(datetimeKey, 0, datetimeKey.length);
+    out.verbatim(o, 0, p); // digits and separators need no escaping
     out.endObject();
+  }
+
+  /** Writes {@code v} (0 to 99) as two digits. */
+  private static int two(byte[] o, int p, byte[] d, int v) {
+    o[p] = d[2 * v];
+    o[p + 1] = d[2 * v + 1];
+    return p + 2;
   }
 
   /** Writes {@code v} (not negative) zero-padded to at least {@code width} digits, as %0Nd does. */

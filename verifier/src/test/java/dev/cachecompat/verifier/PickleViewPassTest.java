@@ -132,6 +132,30 @@ class PickleViewPassTest {
   }
 
   @Test
+  void writesDatetimesBytesTuplesAndFloatsAsTheClassicPathDoes() {
+    PickleDecoder decoder = PickleDecoder.defaults();
+    PickleViewWriter writer = new PickleViewWriter();
+    Random random = new Random(11);
+    int handled = 0;
+    for (int i = 0; i < 3_000; i++) {
+      LocalDateTime t = LocalDateTime.of(1 + random.nextInt(9999), 1 + random.nextInt(12), 1 + random.nextInt(28),
+          random.nextInt(24), random.nextInt(60), random.nextInt(60),
+          1_000 * (random.nextBoolean() ? random.nextInt(1_000_000) : random.nextInt(3) * (int) Math.pow(10,
+              random.nextInt(6))));
+      byte[] bytes = new byte[random.nextInt(8)];
+      random.nextBytes(bytes);
+      double d = random.nextBoolean() ? random.nextInt(2_000_000) * 0.5 - 500_000 : random.nextInt(1_000) / 1024.0;
+      List<Object> v = List.of(t, bytes, dev.cachecompat.pickle.PyTuple.of(d, t), Map.of("k", d));
+      for (int protocol = 2; protocol <= 5; protocol++) {
+        if (assertAgrees(decoder, writer, PickleEncoder.protocol(protocol).encode(v), v + " at " + protocol)) {
+          handled++;
+        }
+      }
+    }
+    assertEquals(12_000, handled);
+  }
+
+  @Test
   void leavesWhatItDoesNotHandleToTheClassicPath() {
     PickleDecoder decoder = PickleDecoder.defaults();
     PickleViewPass pass = new PickleViewWriter().pass();
