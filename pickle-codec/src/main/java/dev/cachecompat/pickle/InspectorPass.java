@@ -752,22 +752,26 @@ final class InspectorPass {
   }
 
   // Opcode classes of the fast path, dense so that its switch compiles to one jump table.
+  // C1 compiles the switch into compares in the order of these values: the most frequent classes come first.
   private static final byte F_LEAVE = 0;
-  private static final byte F_SIMPLE = 1;
-  private static final byte F_SHORT_BINUNICODE = 2;
-  private static final byte F_SHORT_BINBYTES = 3;
-  private static final byte F_BINUNICODE = 4;
-  private static final byte F_BINBYTES = 5;
-  private static final byte F_BINGET = 6;
-  private static final byte F_MARK = 7;
-  private static final byte F_SETITEMS = 8;
-  private static final byte F_APPENDS = 9;
-  private static final byte F_APPEND = 10;
-  private static final byte F_SETITEM = 11;
-  private static final byte F_TUPLE_N = 12;
-  private static final byte F_PROTO = 13;
-  private static final byte F_FRAME = 14;
-  private static final byte F_STOP = 15;
+  private static final byte F_SHORT_BINUNICODE = 1;
+  private static final byte F_SHORT_BINBYTES = 2;
+  private static final byte F_BINUNICODE = 3;
+  private static final byte F_BINBYTES = 4;
+  private static final byte F_SIMPLE = 5;
+  private static final byte F_MARK = 6;
+  private static final byte F_SETITEMS = 7;
+  private static final byte F_APPENDS = 8;
+  private static final byte F_TUPLE_N = 9;
+  private static final byte F_REDUCE = 10;
+  private static final byte F_STACK_GLOBAL = 11;
+  private static final byte F_GLOBAL = 12;
+  private static final byte F_BINGET = 13;
+  private static final byte F_APPEND = 14;
+  private static final byte F_SETITEM = 15;
+  private static final byte F_PROTO = 16;
+  private static final byte F_FRAME = 17;
+  private static final byte F_STOP = 18;
 
   /** The fast path's class of each opcode; {@link #F_LEAVE} for the ones it leaves to the general loop. */
   private static final byte[] FAST_CLASS = new byte[256];
@@ -805,6 +809,9 @@ final class InspectorPass {
     FAST_CLASS[PROTO] = F_PROTO;
     FAST_CLASS[FRAME] = F_FRAME;
     FAST_CLASS[STOP] = F_STOP;
+    FAST_CLASS[REDUCE] = F_REDUCE;
+    FAST_CLASS[GLOBAL] = F_GLOBAL;
+    FAST_CLASS[STACK_GLOBAL] = F_STACK_GLOBAL;
   }
 
   private static void simple(int op, int length, byte kind, int depth) {
@@ -914,9 +921,17 @@ final class InspectorPass {
               kind = K_BYTES;
               proto = 3;
             } else {
+              // short runs byte by byte: cheaper under C1 than a call
+              int acc = 0;
+              if (n <= 16) {
+                for (int i = st + p + 2, e = st + next; i < e; i++) {
+                  acc |= b[i];
+                }
+              } else if (!InspectorText.isAscii(b, st + p + 2, st + next)) {
+                acc = -1;
+              }
               if (s >= locCap
-                  || !InspectorText.isAscii(b, st + p + 2, st + next)
-                  && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0) {
+                  || acc < 0 && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0) {
                 break run;
               }
               kind = K_STR;
@@ -930,7 +945,8 @@ final class InspectorPass {
             if (p + 5 > lim) {
               break run;
             }
-            long n = u32(st + p + 1);
+            int a = st + p + 1;
+            long n = ((b[a] & 0xFF) | (b[a + 1] & 0xFF) << 8 | (b[a + 2] & 0xFF) << 16 | b[a + 3] << 24) & 0xFFFFFFFFL;
             if (n > maxStr || p + 5 + n > lim) {
               break run;
             }
@@ -939,9 +955,17 @@ final class InspectorPass {
               kind = K_BYTES;
               proto = 3;
             } else {
+              // short runs byte by byte: cheaper under C1 than a call
+              int acc = 0;
+              if (n <= 16) {
+                for (int i = st + p + 5, e = st + next; i < e; i++) {
+                  acc |= b[i];
+                }
+              } else if (!InspectorText.isAscii(b, st + p + 5, st + next)) {
+                acc = -1;
+              }
               if (s >= locCap
-                  || !InspectorText.isAscii(b, st + p + 5, st + next)
-                  && InspectorText.firstInvalidUtf8(b, st + p + 5, st + next, true) >= 0) {
+                  || acc < 0 && InspectorText.firstInvalidUtf8(b, st + p + 5, st + next, true) >= 0) {
                 break run;
               }
               kind = K_STR;
@@ -1037,6 +1061,88 @@ final class InspectorPass {
             ns[ref] = sz;
             nd[ref] = d;
             proto = 2;
+            break;
+          }
+          case F_REDUCE: {
+            // a global (or an object) called with a tuple: an object of their sizes, one level deeper
+            int m = s - 2;
+            if (m < base || 2 * m >= nCap) {
+              break run;
+            }
+            byte kf = kinds[m];
+            byte ka = kinds[m + 1];
+            if (kf != K_GLOBAL && kf != K_OBJ || ka != K_TUPLE && ka != K_TUPLE_UNHASHABLE && ka != K_OBJ) {
+              break run;
+            }
+            int rf = refs[m];
+            int ra = refs[m + 1];
+            long sz = 1 + ns[rf] + ns[ra];
+            int d = Math.max(nd[rf], nd[ra]) + 1;
+            if (sz > maxExpanded || d > maxDepth) {
+              break run;
+            }
+            s = m;
+            next = p + 1;
+            kind = K_OBJ;
+            ref = 2 * m;
+            ns[ref] = sz;
+            nd[ref] = d;
+            proto = 0;
+            break;
+          }
+          case F_GLOBAL: {
+            // two newline-terminated lines inside the frame, naming a global this thread has resolved before
+            int ms = p + 1;
+            int me = ms;
+            while (me < lim && b[st + me] != '\n') {
+              me++;
+            }
+            int gs = me + 1;
+            int ge = gs;
+            while (ge < lim && b[st + ge] != '\n') {
+              ge++;
+            }
+            if (ge >= lim || me == ms || ge == gs) {
+              break run;
+            }
+            ResolvedGlobal g = scratch.find(b, st + ms, st + me, st + gs, st + ge);
+            if (g == null) {
+              break run;
+            }
+            op = c;
+            opPos = p;
+            referenceGlobal(g);
+            next = ge + 1;
+            kind = K_GLOBAL;
+            proto = 0;
+            break;
+          }
+          case F_STACK_GLOBAL: {
+            // module and name from two UTF-8 str items, naming a global this thread has resolved before
+            int m = s - 2;
+            if (m < base || m + 1 >= locCap || kinds[m] != K_STR || kinds[m + 1] != K_STR) {
+              break run;
+            }
+            int rm = refs[m];
+            int rn = refs[m + 1];
+            long ml = isCell(rm) ? cl[rm >>> 1] : locs[m];
+            long nl = isCell(rn) ? cl[rn >>> 1] : locs[m + 1];
+            if (((ml | nl) >>> 62) != STR_UTF8) {
+              break run;
+            }
+            int gm = st + (int) (ml >>> 31);
+            int gn = st + (int) (nl >>> 31);
+            ResolvedGlobal g = scratch.find(b, gm, gm + (int) (ml & 0x7FFFFFFF), gn, gn + (int) (nl & 0x7FFFFFFF));
+            if (g == null) {
+              break run;
+            }
+            op = c;
+            opPos = p;
+            referenceGlobal(g);
+            s = m;
+            next = p + 1;
+            kind = K_GLOBAL;
+            proto = 4;
             break;
           }
           case F_MARK:
