@@ -304,13 +304,30 @@ final class InspectorPass {
      * null: bytes equal to a cached name's UTF-8 encoding decode to that name, so no string needs to be made.
      */
     ResolvedGlobal find(byte[] b, int ms, int me, int ns, int ne) {
-      for (ResolvedGlobal g : globals) {
-        if (g != null && g.nameUtf8 != null && Arrays.equals(g.nameUtf8, 0, g.nameUtf8.length, b, ns, ne)
-            && Arrays.equals(g.moduleUtf8, 0, g.moduleUtf8.length, b, ms, me)) {
+      ResolvedGlobal[] gs = globals;
+      int ml = me - ms;
+      int nl = ne - ns;
+      for (int k = 0; k < gs.length; k++) {
+        ResolvedGlobal g = gs[k];
+        if (g == null) {
+          return null; // slots fill from 0 and are never cleared: no global after an empty one
+        }
+        byte[] n = g.nameUtf8;
+        if (n != null && n.length == nl && g.moduleUtf8.length == ml && same(n, b, ns) && same(g.moduleUtf8, b, ms)) {
           return g;
         }
       }
       return null;
+    }
+
+    /** Whether {@code b} holds {@code x} at {@code off}: a plain loop, which C1 inlines (Arrays.equals it calls). */
+    private static boolean same(byte[] x, byte[] b, int off) {
+      for (int i = 0; i < x.length; i++) {
+        if (x[i] != b[off + i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private ResolvedGlobal remember(ResolvedGlobal g) {
@@ -890,6 +907,9 @@ final class InspectorPass {
           case F_SIMPLE: {
             int info = SIMPLE[c];
             next = p + (info & 0xFF);
+            if (next > lim) {
+              break run;
+            }
             kind = (byte) (info >>> 8);
             proto = info >>> 24;
             if ((info & (1 << 16)) != 0) {
@@ -1196,9 +1216,7 @@ final class InspectorPass {
           default:
             break run;
         }
-        if (next > lim) {
-          break;
-        }
+        // every class above has checked that next <= lim
         if (proto > maxProto) {
           maxProto = proto;
         }
