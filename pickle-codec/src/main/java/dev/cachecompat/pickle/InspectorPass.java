@@ -1183,12 +1183,40 @@ final class InspectorPass {
             if (m <= below) {
               break run;
             }
+            // fastAdd inline (C1 would call it): the container below the MARK grows by the items above it
+            int t = m - 1;
+            byte kt = kinds[t];
             if (cls == F_SETITEMS) {
-              if (((s - m) & 1) != 0 || !fastAdd(m - 1, m, s, K_DICT, true)) {
+              if (kt != K_DICT && kt != K_OBJ || ((s - m) & 1) != 0) {
                 break run;
               }
-            } else if (!fastAdd(m - 1, m, s, K_LIST, false)) {
+              for (int i = m; i < s; i += 2) {
+                if (kinds[i] > K_OBJ) {
+                  break run;
+                }
+              }
+            } else if (kt != K_LIST && kt != K_OBJ) {
               break run;
+            }
+            if (m < s) {
+              long add = 0;
+              int deepest = 0;
+              for (int i = m; i < s; i++) {
+                int r = refs[i];
+                add += ns[r];
+                deepest = Math.max(deepest, nd[r]);
+                if (add > maxExpanded) {
+                  break run;
+                }
+              }
+              int rt = refs[t];
+              long size = ns[rt] + add;
+              int depth = Math.max(nd[rt], deepest + 1);
+              if (size > maxExpanded || depth > maxDepth) {
+                break run;
+              }
+              ns[rt] = size;
+              nd[rt] = depth;
             }
             nm--;
             base = below;
