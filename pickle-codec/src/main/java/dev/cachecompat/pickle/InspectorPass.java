@@ -941,17 +941,19 @@ final class InspectorPass {
               kind = K_BYTES;
               proto = 3;
             } else {
-              // short runs byte by byte: cheaper under C1 than a call
-              int acc = 0;
-              if (n <= 16) {
-                for (int i = st + p + 2, e = st + next; i < e; i++) {
-                  acc |= b[i];
-                }
-              } else if (!InspectorText.isAscii(b, st + p + 2, st + next)) {
-                acc = -1;
+              // ASCII? Up to 16 bytes in one or two word reads here: C1 would call isAscii (and spill around it)
+              int a0 = st + p + 2;
+              int e = st + next;
+              long high;
+              if (n <= 16 && a0 >= 8) {
+                high = n == 0 ? 0
+                    : n <= 8 ? (long) InspectorText.LONGS.get(b, e - 8) >>> ((8 - n) << 3)
+                    : (long) InspectorText.LONGS.get(b, a0) | (long) InspectorText.LONGS.get(b, e - 8);
+              } else {
+                high = InspectorText.isAscii(b, a0, e) ? 0 : -1;
               }
-              if (s >= locCap
-                  || acc < 0 && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0) {
+              if (s >= locCap || (high & InspectorText.HIGH_BITS) != 0
+                  && InspectorText.firstInvalidUtf8(b, a0, e, true) >= 0) {
                 break run;
               }
               kind = K_STR;
@@ -975,17 +977,19 @@ final class InspectorPass {
               kind = K_BYTES;
               proto = 3;
             } else {
-              // short runs byte by byte: cheaper under C1 than a call
-              int acc = 0;
-              if (n <= 16) {
-                for (int i = st + p + 5, e = st + next; i < e; i++) {
-                  acc |= b[i];
-                }
-              } else if (!InspectorText.isAscii(b, st + p + 5, st + next)) {
-                acc = -1;
+              // ASCII? Up to 16 bytes in one or two word reads here: C1 would call isAscii (and spill around it)
+              int a0 = st + p + 5;
+              int e = st + next;
+              long high;
+              if (n <= 16 && a0 >= 8) {
+                high = n == 0 ? 0
+                    : n <= 8 ? (long) InspectorText.LONGS.get(b, e - 8) >>> ((8 - n) << 3)
+                    : (long) InspectorText.LONGS.get(b, a0) | (long) InspectorText.LONGS.get(b, e - 8);
+              } else {
+                high = InspectorText.isAscii(b, a0, e) ? 0 : -1;
               }
-              if (s >= locCap
-                  || acc < 0 && InspectorText.firstInvalidUtf8(b, st + p + 5, st + next, true) >= 0) {
+              if (s >= locCap || (high & InspectorText.HIGH_BITS) != 0
+                  && InspectorText.firstInvalidUtf8(b, a0, e, true) >= 0) {
                 break run;
               }
               kind = K_STR;
