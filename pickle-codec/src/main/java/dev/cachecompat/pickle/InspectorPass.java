@@ -304,13 +304,30 @@ final class InspectorPass {
      * null: bytes equal to a cached name's UTF-8 encoding decode to that name, so no string needs to be made.
      */
     ResolvedGlobal find(byte[] b, int ms, int me, int ns, int ne) {
-      for (ResolvedGlobal g : globals) {
-        if (g != null && g.nameUtf8 != null && Arrays.equals(g.nameUtf8, 0, g.nameUtf8.length, b, ns, ne)
-            && Arrays.equals(g.moduleUtf8, 0, g.moduleUtf8.length, b, ms, me)) {
+      ResolvedGlobal[] gs = globals;
+      int ml = me - ms;
+      int nl = ne - ns;
+      for (int k = 0; k < gs.length; k++) {
+        ResolvedGlobal g = gs[k];
+        if (g == null) {
+          return null; // slots fill from 0 and are never cleared: no global after an empty one
+        }
+        byte[] n = g.nameUtf8;
+        if (n != null && n.length == nl && g.moduleUtf8.length == ml && same(n, b, ns) && same(g.moduleUtf8, b, ms)) {
           return g;
         }
       }
       return null;
+    }
+
+    /** Whether {@code b} holds {@code x} at {@code off}: a plain loop, which C1 inlines (Arrays.equals it calls). */
+    private static boolean same(byte[] x, byte[] b, int off) {
+      for (int i = 0; i < x.length; i++) {
+        if (x[i] != b[off + i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private ResolvedGlobal remember(ResolvedGlobal g) {
@@ -752,22 +769,26 @@ final class InspectorPass {
   }
 
   // Opcode classes of the fast path, dense so that its switch compiles to one jump table.
+  // C1 compiles the switch into compares in the order of these values: the most frequent classes come first.
   private static final byte F_LEAVE = 0;
-  private static final byte F_SIMPLE = 1;
-  private static final byte F_SHORT_BINUNICODE = 2;
-  private static final byte F_SHORT_BINBYTES = 3;
-  private static final byte F_BINUNICODE = 4;
-  private static final byte F_BINBYTES = 5;
-  private static final byte F_BINGET = 6;
-  private static final byte F_MARK = 7;
-  private static final byte F_SETITEMS = 8;
-  private static final byte F_APPENDS = 9;
-  private static final byte F_APPEND = 10;
-  private static final byte F_SETITEM = 11;
-  private static final byte F_TUPLE_N = 12;
-  private static final byte F_PROTO = 13;
-  private static final byte F_FRAME = 14;
-  private static final byte F_STOP = 15;
+  private static final byte F_SHORT_BINUNICODE = 1;
+  private static final byte F_SHORT_BINBYTES = 2;
+  private static final byte F_BINUNICODE = 3;
+  private static final byte F_BINBYTES = 4;
+  private static final byte F_SIMPLE = 5;
+  private static final byte F_MARK = 6;
+  private static final byte F_SETITEMS = 7;
+  private static final byte F_APPENDS = 8;
+  private static final byte F_TUPLE_N = 9;
+  private static final byte F_REDUCE = 10;
+  private static final byte F_STACK_GLOBAL = 11;
+  private static final byte F_GLOBAL = 12;
+  private static final byte F_BINGET = 13;
+  private static final byte F_APPEND = 14;
+  private static final byte F_SETITEM = 15;
+  private static final byte F_PROTO = 16;
+  private static final byte F_FRAME = 17;
+  private static final byte F_STOP = 18;
 
   /** The fast path's class of each opcode; {@link #F_LEAVE} for the ones it leaves to the general loop. */
   private static final byte[] FAST_CLASS = new byte[256];
@@ -805,6 +826,9 @@ final class InspectorPass {
     FAST_CLASS[PROTO] = F_PROTO;
     FAST_CLASS[FRAME] = F_FRAME;
     FAST_CLASS[STOP] = F_STOP;
+    FAST_CLASS[REDUCE] = F_REDUCE;
+    FAST_CLASS[GLOBAL] = F_GLOBAL;
+    FAST_CLASS[STACK_GLOBAL] = F_STACK_GLOBAL;
   }
 
   private static void simple(int op, int length, byte kind, int depth) {
@@ -829,7 +853,13 @@ final class InspectorPass {
    * its first opcode after FRAME to STOP. A stack item's kind is always its own (a memo read copies it); its
    * size and depth are always read through its node ({@link #stRef}), so a fill adds its items without a branch
    * on their kinds, and a memo read pushes a kind and a reference.
-   * PROTO, FRAME and a STOP that ends a well-formed payload are here too, so a typical pickle is one call.
+   * PROTO, FRAME and a STOP that ends a well-formed payload are here too, and REDUCE, and GLOBAL and STACK_GLOBAL
+   * of a global this thread has resolved before (found by its bytes, {@link Scratch#find}), so a typical pickle,
+   * datetimes included, is one call.
+   *
+   * <p>The scan runs it under C1 alone, which compiles the class switch into compares in the order of the class
+   * values (so the frequent classes have the small values), inlines only tiny methods and spills the loop's
+   * locals around every call: the common opcodes make no call here.
    *
    * @return true when it took the STOP that ends the payload (nothing is left to do), false when it leaves the
    *     opcode at {@link #pos} to the general loop
@@ -883,6 +913,9 @@ final class InspectorPass {
           case F_SIMPLE: {
             int info = SIMPLE[c];
             next = p + (info & 0xFF);
+            if (next > lim) {
+              break run;
+            }
             kind = (byte) (info >>> 8);
             proto = info >>> 24;
             if ((info & (1 << 16)) != 0) {
@@ -914,9 +947,19 @@ final class InspectorPass {
               kind = K_BYTES;
               proto = 3;
             } else {
-              if (s >= locCap
-                  || !InspectorText.isAscii(b, st + p + 2, st + next)
-                  && InspectorText.firstInvalidUtf8(b, st + p + 2, st + next, true) >= 0) {
+              // ASCII? Up to 16 bytes in one or two word reads here: C1 would call isAscii (and spill around it)
+              int a0 = st + p + 2;
+              int e = st + next;
+              long high;
+              if (n <= 16 && a0 >= 8) {
+                high = n == 0 ? 0
+                    : n <= 8 ? (long) InspectorText.LONGS.get(b, e - 8) >>> ((8 - n) << 3)
+                    : (long) InspectorText.LONGS.get(b, a0) | (long) InspectorText.LONGS.get(b, e - 8);
+              } else {
+                high = InspectorText.isAscii(b, a0, e) ? 0 : -1;
+              }
+              if (s >= locCap || (high & InspectorText.HIGH_BITS) != 0
+                  && InspectorText.firstInvalidUtf8(b, a0, e, true) >= 0) {
                 break run;
               }
               kind = K_STR;
@@ -930,7 +973,8 @@ final class InspectorPass {
             if (p + 5 > lim) {
               break run;
             }
-            long n = u32(st + p + 1);
+            int a = st + p + 1;
+            long n = ((b[a] & 0xFF) | (b[a + 1] & 0xFF) << 8 | (b[a + 2] & 0xFF) << 16 | b[a + 3] << 24) & 0xFFFFFFFFL;
             if (n > maxStr || p + 5 + n > lim) {
               break run;
             }
@@ -939,9 +983,19 @@ final class InspectorPass {
               kind = K_BYTES;
               proto = 3;
             } else {
-              if (s >= locCap
-                  || !InspectorText.isAscii(b, st + p + 5, st + next)
-                  && InspectorText.firstInvalidUtf8(b, st + p + 5, st + next, true) >= 0) {
+              // ASCII? Up to 16 bytes in one or two word reads here: C1 would call isAscii (and spill around it)
+              int a0 = st + p + 5;
+              int e = st + next;
+              long high;
+              if (n <= 16 && a0 >= 8) {
+                high = n == 0 ? 0
+                    : n <= 8 ? (long) InspectorText.LONGS.get(b, e - 8) >>> ((8 - n) << 3)
+                    : (long) InspectorText.LONGS.get(b, a0) | (long) InspectorText.LONGS.get(b, e - 8);
+              } else {
+                high = InspectorText.isAscii(b, a0, e) ? 0 : -1;
+              }
+              if (s >= locCap || (high & InspectorText.HIGH_BITS) != 0
+                  && InspectorText.firstInvalidUtf8(b, a0, e, true) >= 0) {
                 break run;
               }
               kind = K_STR;
@@ -1039,6 +1093,88 @@ final class InspectorPass {
             proto = 2;
             break;
           }
+          case F_REDUCE: {
+            // a global (or an object) called with a tuple: an object of their sizes, one level deeper
+            int m = s - 2;
+            if (m < base || 2 * m >= nCap) {
+              break run;
+            }
+            byte kf = kinds[m];
+            byte ka = kinds[m + 1];
+            if (kf != K_GLOBAL && kf != K_OBJ || ka != K_TUPLE && ka != K_TUPLE_UNHASHABLE && ka != K_OBJ) {
+              break run;
+            }
+            int rf = refs[m];
+            int ra = refs[m + 1];
+            long sz = 1 + ns[rf] + ns[ra];
+            int d = Math.max(nd[rf], nd[ra]) + 1;
+            if (sz > maxExpanded || d > maxDepth) {
+              break run;
+            }
+            s = m;
+            next = p + 1;
+            kind = K_OBJ;
+            ref = 2 * m;
+            ns[ref] = sz;
+            nd[ref] = d;
+            proto = 0;
+            break;
+          }
+          case F_GLOBAL: {
+            // two newline-terminated lines inside the frame, naming a global this thread has resolved before
+            int ms = p + 1;
+            int me = ms;
+            while (me < lim && b[st + me] != '\n') {
+              me++;
+            }
+            int gs = me + 1;
+            int ge = gs;
+            while (ge < lim && b[st + ge] != '\n') {
+              ge++;
+            }
+            if (ge >= lim || me == ms || ge == gs) {
+              break run;
+            }
+            ResolvedGlobal g = scratch.find(b, st + ms, st + me, st + gs, st + ge);
+            if (g == null) {
+              break run;
+            }
+            op = c;
+            opPos = p;
+            referenceGlobal(g);
+            next = ge + 1;
+            kind = K_GLOBAL;
+            proto = 0;
+            break;
+          }
+          case F_STACK_GLOBAL: {
+            // module and name from two UTF-8 str items, naming a global this thread has resolved before
+            int m = s - 2;
+            if (m < base || m + 1 >= locCap || kinds[m] != K_STR || kinds[m + 1] != K_STR) {
+              break run;
+            }
+            int rm = refs[m];
+            int rn = refs[m + 1];
+            long ml = isCell(rm) ? cl[rm >>> 1] : locs[m];
+            long nl = isCell(rn) ? cl[rn >>> 1] : locs[m + 1];
+            if (((ml | nl) >>> 62) != STR_UTF8) {
+              break run;
+            }
+            int gm = st + (int) (ml >>> 31);
+            int gn = st + (int) (nl >>> 31);
+            ResolvedGlobal g = scratch.find(b, gm, gm + (int) (ml & 0x7FFFFFFF), gn, gn + (int) (nl & 0x7FFFFFFF));
+            if (g == null) {
+              break run;
+            }
+            op = c;
+            opPos = p;
+            referenceGlobal(g);
+            s = m;
+            next = p + 1;
+            kind = K_GLOBAL;
+            proto = 4;
+            break;
+          }
           case F_MARK:
             if (nm >= mkCap) {
               break run;
@@ -1057,12 +1193,40 @@ final class InspectorPass {
             if (m <= below) {
               break run;
             }
+            // fastAdd inline (C1 would call it): the container below the MARK grows by the items above it
+            int t = m - 1;
+            byte kt = kinds[t];
             if (cls == F_SETITEMS) {
-              if (((s - m) & 1) != 0 || !fastAdd(m - 1, m, s, K_DICT, true)) {
+              if (kt != K_DICT && kt != K_OBJ || ((s - m) & 1) != 0) {
                 break run;
               }
-            } else if (!fastAdd(m - 1, m, s, K_LIST, false)) {
+              for (int i = m; i < s; i += 2) {
+                if (kinds[i] > K_OBJ) {
+                  break run;
+                }
+              }
+            } else if (kt != K_LIST && kt != K_OBJ) {
               break run;
+            }
+            if (m < s) {
+              long add = 0;
+              int deepest = 0;
+              for (int i = m; i < s; i++) {
+                int r = refs[i];
+                add += ns[r];
+                deepest = Math.max(deepest, nd[r]);
+                if (add > maxExpanded) {
+                  break run;
+                }
+              }
+              int rt = refs[t];
+              long size = ns[rt] + add;
+              int depth = Math.max(nd[rt], deepest + 1);
+              if (size > maxExpanded || depth > maxDepth) {
+                break run;
+              }
+              ns[rt] = size;
+              nd[rt] = depth;
             }
             nm--;
             base = below;
@@ -1090,9 +1254,7 @@ final class InspectorPass {
           default:
             break run;
         }
-        if (next > lim) {
-          break;
-        }
+        // every class above has checked that next <= lim
         if (proto > maxProto) {
           maxProto = proto;
         }

@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 final class InspectorText {
   private InspectorText() {}
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long HIGH_BITS = 0x8080808080808080L;
+  static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  static final long HIGH_BITS = 0x8080808080808080L;
 
   /**
    * Whether {@code b[s, e)} is all ASCII (so valid UTF-8), eight bytes at a time; a run shorter than eight bytes
