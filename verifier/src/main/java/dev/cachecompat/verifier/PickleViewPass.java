@@ -210,6 +210,13 @@ final class PickleViewPass {
   private int depth;
   private int[] sorted = new int[64];
   private int sortedTop;
+  /**
+   * Per member count (up to SORT_THRESHOLD): the last sorted order met, as insertion ordinals (orders[n][i] is the
+   * insertion index of the i-th key in key order), or null. Dicts whose keys repeat pickle after pickle are checked
+   * in that order with n-1 comparisons instead of sorted.
+   */
+  private final int[][] orders = new int[SORT_THRESHOLD + 1][];
+  private final int[] inserted = new int[SORT_THRESHOLD];
   private long written;
   private byte[] scratch = new byte[64];
   private byte[] latin1 = new byte[64];
@@ -977,16 +984,51 @@ final class PickleViewPass {
       sorted = Arrays.copyOf(sorted, Math.max(from + count, sorted.length * 2));
     }
     int[] s = sorted;
-    int k = from;
-    for (int e = off[dict]; e >= 0; e = edgeNext[e]) {
-      s[k++] = e;
-    }
     if (count <= SORT_THRESHOLD) {
-      // insertion sort with the key comparison inline and the fields in locals (C1 would call and reload)
       int[] ek = edgeKey;
       int[] o = off;
       int[] l = len;
       byte[] kb = buf;
+      int[] in = inserted;
+      int k = 0;
+      for (int e = off[dict]; e >= 0; e = edgeNext[e]) {
+        in[k++] = e;
+      }
+      int[] order = orders[count];
+      if (order != null) {
+        // the last order of this many keys: it is the sorted order iff its adjacent keys strictly increase (equal
+        // keys never do, so duplicates still fall through to the sort, which refuses them)
+        s[from] = in[order[0]];
+        int prev = ek[s[from]];
+        int i = 1;
+        for (; i < count; i++) {
+          int e = in[order[i]];
+          s[from + i] = e;
+          int key = ek[e];
+          int po = o[prev];
+          int pl = l[prev];
+          int eo = o[key];
+          int el = l[key];
+          int m = Math.min(pl, el);
+          int c = pl - el;
+          for (int q = 0; q < m; q++) {
+            int diff = (kb[po + q] & 0xFF) - (kb[eo + q] & 0xFF);
+            if (diff != 0) {
+              c = diff;
+              break;
+            }
+          }
+          if (c >= 0) {
+            break;
+          }
+          prev = key;
+        }
+        if (i == count) {
+          return;
+        }
+      }
+      System.arraycopy(in, 0, s, from, count);
+      // insertion sort with the key comparison inline and the fields in locals (C1 would call and reload)
       for (int i = from + 1; i < from + count; i++) {
         int e = s[i];
         int key = ek[e];
@@ -1017,7 +1059,25 @@ final class PickleViewPass {
         }
         s[j + 1] = e;
       }
+      if (count > 1) {
+        if (order == null) {
+          order = new int[count];
+          orders[count] = order;
+        }
+        for (int i = 0; i < count; i++) {
+          int e = s[from + i];
+          int j = 0;
+          while (in[j] != e) {
+            j++;
+          }
+          order[i] = j;
+        }
+      }
     } else {
+      int k = from;
+      for (int e = off[dict]; e >= 0; e = edgeNext[e]) {
+        s[k++] = e;
+      }
       Integer[] boxed = new Integer[count];
       for (int i = 0; i < count; i++) {
         boxed[i] = s[from + i];

@@ -155,6 +155,64 @@ class PickleViewPassTest {
     assertEquals(12_000, handled);
   }
 
+  /** A protocol 2 pickle of a dict of {@code keys} (in this insertion order, duplicates kept) to 0, 1, 2, ... */
+  private static byte[] dictPickle(List<String> keys) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.write(0x80);
+    b.write(2);
+    b.write('}');
+    b.write('(');
+    for (int i = 0; i < keys.size(); i++) {
+      byte[] k = keys.get(i).getBytes(StandardCharsets.UTF_8);
+      b.write('X');
+      b.write(k.length);
+      b.write(0);
+      b.write(0);
+      b.write(0);
+      b.write(k, 0, k.length);
+      b.write('K');
+      b.write(i);
+    }
+    b.write('u');
+    b.write('.');
+    return b.toByteArray();
+  }
+
+  @Test
+  void dictsOfTheSameKeyCountWithOtherKeysOrOrdersAcrossRendersAreWrittenAsTheClassicPathWritesThem() {
+    PickleDecoder decoder = PickleDecoder.defaults();
+    PickleViewWriter writer = new PickleViewWriter(); // one pass for all renders: its remembered orders carry over
+    List<List<String>> sequence = List.of(
+        List.of("id", "name", "email", "score", "tags", "active", "created", "settings"),
+        List.of("id", "name", "email", "score", "tags", "active", "created", "settings"), // the remembered order
+        List.of("settings", "created", "active", "tags", "score", "email", "name", "id"), // same keys, reversed
+        List.of("id", "name", "email", "score", "tags", "active", "created", "zzz"), // breaks the remembered order
+        List.of("id", "name", "email", "score", "tags", "active", "created", "settings"),
+        List.of("id", "name", "email", "email", "tags", "active", "created", "settings"), // duplicate key
+        List.of("a", "b", "c", "d", "e", "f", "g", "h"),
+        List.of("h", "g", "f", "e", "d", "c", "b", "a"),
+        List.of("b", "a"), List.of("a", "b"), List.of("a", "a"), List.of("b", "a"),
+        List.of("ab", "a", "abc"), List.of("a", "ab", "abc"), List.of("abc", "ab", "ab"), List.of("a", "ab", "abc"));
+    for (List<String> keys : sequence) {
+      boolean duplicates = keys.stream().distinct().count() < keys.size();
+      boolean handled = assertAgrees(decoder, writer, dictPickle(keys), keys.toString());
+      assertEquals(!duplicates, handled, keys + " handled");
+    }
+    // random key sets and orders from a small alphabet, so counts, orders and duplicates repeat and collide
+    Random random = new Random(5);
+    String[] alphabet = {"a", "b", "ab", "ba", "aa", "b\u00e9", "\u00e9", "\u20ac", "\ud83d\ude00", "z", ""};
+    for (int round = 0; round < 20_000; round++) {
+      int n = random.nextInt(7);
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        keys.add(alphabet[random.nextInt(alphabet.length)]);
+      }
+      boolean duplicates = keys.stream().distinct().count() < keys.size();
+      boolean handled = assertAgrees(decoder, writer, dictPickle(keys), keys.toString());
+      assertEquals(!duplicates, handled, keys + " handled");
+    }
+  }
+
   @Test
   void leavesWhatItDoesNotHandleToTheClassicPath() {
     PickleDecoder decoder = PickleDecoder.defaults();
