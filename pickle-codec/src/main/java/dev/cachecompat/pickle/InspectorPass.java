@@ -259,11 +259,30 @@ final class InspectorPass {
     if (globalsMinPython.compareTo(min) > 0) {
       min = globalsMinPython;
     }
-    return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min,
-        globals != null ? globals
-            : secondGlobal != null ? firstGlobal.with(secondGlobal)
-            : firstGlobal != null ? firstGlobal.alone : List.of(),
-        findings == null ? List.of() : findings);
+    List<String> g = globals != null ? globals
+        : secondGlobal != null ? firstGlobal.with(secondGlobal)
+        : firstGlobal != null ? firstGlobal.alone : List.of();
+    if (findings != null) {
+      return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min, g, findings);
+    }
+    // A payload with no finding whose fields are those of a report this thread made before gets that report
+    // back: it is immutable, so only its identity tells, and a scan of same-shaped values skips building one each
+    // time. One report is kept per declared and opcode protocol, so a mix of protocols hits too. The globals
+    // compare by identity (the resolved globals' cached lists, which the report keeps as they are); a list the
+    // report copied, or any other difference, builds a new report.
+    int dp = declaredProtocol == null ? 6 : declaredProtocol;
+    if (dp < 0 || dp > 6 || maxOpcodeProtocol < 0 || maxOpcodeProtocol > 5) {
+      return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min, g, List.of());
+    }
+    PickleReport[] kept = scratch.reports;
+    int slot = dp * 6 + maxOpcodeProtocol;
+    PickleReport last = kept[slot];
+    if (last != null && last.globals() == g && last.minPython() == min && last.verdict() == verdict) {
+      return last;
+    }
+    PickleReport r = new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min, g, List.of());
+    kept[slot] = r;
+    return r;
   }
 
   /**
@@ -282,6 +301,11 @@ final class InspectorPass {
     int[] memo = filled(256);
     /** This thread's reusable pass; see {@link #forThread}. */
     InspectorPass pass;
+    /**
+     * The last report without findings made on this thread for each declared protocol (6: none) and opcode
+     * protocol, at {@code declared * 6 + opcodes}; returned again for a payload with the same fields.
+     */
+    final PickleReport[] reports = new PickleReport[42];
     final ResolvedGlobal[] globals = new ResolvedGlobal[16];
     int nextGlobal;
 
