@@ -259,11 +259,35 @@ final class InspectorPass {
     if (globalsMinPython.compareTo(min) > 0) {
       min = globalsMinPython;
     }
-    return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min,
-        globals != null ? globals
-            : secondGlobal != null ? firstGlobal.with(secondGlobal)
-            : firstGlobal != null ? firstGlobal.alone : List.of(),
-        findings == null ? List.of() : findings);
+    List<String> g = globals != null ? globals
+        : secondGlobal != null ? firstGlobal.with(secondGlobal)
+        : firstGlobal != null ? firstGlobal.alone : List.of();
+    if (findings != null) {
+      return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min, g, findings);
+    }
+    // A payload with no finding whose fields are those of a report this thread made before gets that report
+    // back: it is immutable, so only its identity tells, and a scan of same-shaped values skips building one each
+    // time. One report is kept per declared and opcode protocol, so a mix of protocols hits too. The globals
+    // compare by identity (the resolved globals' cached lists, which the report keeps as they are); a list the
+    // report copied, or any other difference, builds a new report. The reports are kept with their globals' list
+    // (a pass without globals keeps them in the scratch), so payloads of different types do not evict each other.
+    if (globals != null) {
+      return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min, g, List.of());
+    }
+    int dp = declaredProtocol == null ? 6 : declaredProtocol;
+    if (dp < 0 || dp > 6 || maxOpcodeProtocol < 0 || maxOpcodeProtocol > 5) {
+      return new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min, g, List.of());
+    }
+    PickleReport[] kept = secondGlobal != null ? firstGlobal.pairReports
+        : firstGlobal != null ? firstGlobal.aloneReports : scratch.reports;
+    int slot = dp * 6 + maxOpcodeProtocol;
+    PickleReport last = kept[slot];
+    if (last != null && last.globals() == g && last.minPython() == min && last.verdict() == verdict) {
+      return last;
+    }
+    PickleReport r = new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min, g, List.of());
+    kept[slot] = r;
+    return r;
   }
 
   /**
@@ -282,6 +306,11 @@ final class InspectorPass {
     int[] memo = filled(256);
     /** This thread's reusable pass; see {@link #forThread}. */
     InspectorPass pass;
+    /**
+     * The last report without findings or globals made on this thread for each declared protocol (6: none) and
+     * opcode protocol, at {@code declared * 6 + opcodes}; returned again for a payload with the same fields.
+     */
+    final PickleReport[] reports = new PickleReport[42];
     final ResolvedGlobal[] globals = new ResolvedGlobal[16];
     int nextGlobal;
 
@@ -354,6 +383,9 @@ final class InspectorPass {
     final String qualified;
     /** The report's list of globals when this is the payload's only one. */
     final List<String> alone;
+    /** The reports kept for {@link #alone} and for this global's pair list (see {@link #with}), by {@code run}. */
+    final PickleReport[] aloneReports = new PickleReport[42];
+    final PickleReport[] pairReports = new PickleReport[42];
     /** The UTF-8 forms of module and name, by which {@link Scratch#find} knows them; null when there is none. */
     final byte[] moduleUtf8;
     final byte[] nameUtf8;
