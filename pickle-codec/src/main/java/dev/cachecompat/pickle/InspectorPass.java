@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.List;
 import java.util.Set;
 
@@ -282,7 +283,8 @@ final class InspectorPass {
         : firstGlobal != null ? firstGlobal.aloneReports : scratch.reports;
     int slot = dp * 6 + maxOpcodeProtocol;
     PickleReport last = kept[slot];
-    if (last != null && last.globals() == g && last.minPython() == min && last.verdict() == verdict) {
+    if (last != null && last.globals() == g && last.minPython() == min && last.verdict() == verdict
+        && last.maxOpcodeProtocol() == maxOpcodeProtocol && Objects.equals(last.declaredProtocol(), declaredProtocol)) {
       return last;
     }
     PickleReport r = new PickleReport(verdict, declaredProtocol, maxOpcodeProtocol, min, g, List.of());

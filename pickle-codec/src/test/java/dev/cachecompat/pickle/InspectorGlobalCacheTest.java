@@ -111,4 +111,36 @@ class InspectorGlobalCacheTest {
       assertEquals(List.of("c.d", "a.b"), PickleInspector.defaults().inspect(swapped).globals());
     }
   }
+
+  /**
+   * A finding-free pass may hand back a report this thread made before (InspectorPass keeps them per protocol
+   * pair and globals list): payloads differing only in declared protocol (none, 2-5), opcode protocol, globals and
+   * verdict, inspected in turn on one thread, each get the report a fresh thread's first pass gives.
+   */
+  @Test
+  void reportsKeptOnAThreadAreReturnedOnlyForTheSameFields() throws Exception {
+    List<byte[]> payloads = List.of(
+        p("N."), p("\u0080\u0002N."), p("\u0080\u0003N."), p("\u0080\u0004N."), p("\u0080\u0005N."),
+        p("\u0080\u0002\u0088."), p("\u0080\u0004\u008c\u0001a\u0094."), p("\u008c\u0001a."),
+        p("\u0080\u0002cdatetime\ndate\n)R."), p("\u0080\u0004cdatetime\ndate\n)R."),
+        p("\u0080\u0002cdatetime\ndate\n)Rcdatetime\ntime\n)R\u0086."),
+        p("\u0080\u0002cdatetime\ndate\n)Rcdatetime\ntimedelta\n)R\u0086."),
+        p("\u0080\u0002cdatetime\ntime\n)Rcdatetime\ndate\n)R\u0086."),
+        p("\u0080\u0002cos\nsystem\n)R."), p("\u0080\u0006N."), p("\u0080\u0002N"));
+    PickleInspector inspector = PickleInspector.defaults();
+    List<PickleReport> fresh = new ArrayList<>();
+    for (byte[] b : payloads) {
+      PickleReport[] r = new PickleReport[1];
+      Thread t = new Thread(() -> r[0] = inspector.inspect(b));
+      t.start();
+      t.join();
+      fresh.add(r[0]);
+    }
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < payloads.size(); i++) {
+        int k = round % 2 == 0 ? i : payloads.size() - 1 - i;
+        assertEquals(fresh.get(k), inspector.inspect(payloads.get(k)), "payload " + k + " in round " + round);
+      }
+    }
+  }
 }
