@@ -215,16 +215,10 @@ final class EntryClassifier {
     }
     byte[] rendered = view.pass().render(decoder, data);
     if (rendered == null) {
-      PickleDecoder.Decoded decoded;
       try {
-        decoded = decoder.decodeDetailed(data); // inspects again: only pickles the fast path leaves pay twice
-      } catch (PickleException ex) {
-        r.fail(ex.verdict(), ex.code(), ex.getMessage());
-        return;
-      }
-      try {
-        // rendered for the table too: a view too deep or too long for JSON fails the key in either format
-        rendered = view.render(decoded.value());
+        // decode inspects again: only pickles the fast path leaves pay twice. Rendered for the table too: a view
+        // too deep or too long for JSON fails the key in either format.
+        rendered = view.render(decoder.decode(data));
       } catch (PickleException ex) {
         r.fail(ex.verdict(), ex.code(), ex.getMessage());
         return;
