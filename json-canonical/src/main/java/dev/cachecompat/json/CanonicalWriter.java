@@ -388,15 +388,8 @@ final class CanonicalWriter {
       b[p++] = '-';
       v = -v;
     }
-    int digits = 1;
-    for (long t = v; t >= 10; t /= 10) {
-      digits++;
-    }
-    int end = p + digits;
-    for (int q = end - 1; q >= p; q--) {
-      b[q] = (byte) ('0' + v % 10);
-      v /= 10;
-    }
+    int end = p + Digits.count(v);
+    Digits.write(b, end, v);
     out.len = end;
   }
 

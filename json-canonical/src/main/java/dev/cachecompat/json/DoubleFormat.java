@@ -211,19 +211,13 @@ final class DoubleFormat {
       }
       big = m * POW5[f];
     }
-    int count = 1;
-    for (long t = big; t >= 10; t /= 10) {
-      count++;
-    }
+    int count = Digits.count(big);
     int whole = count - f;
     if (whole <= -3) {
       return -1; // below 0.001 repr may use an exponent: the general path decides
     }
     if (f == 0) {
-      for (int i = p + count - 1; i >= p; i--) {
-        b[i] = (byte) ('0' + big % 10);
-        big /= 10;
-      }
+      Digits.write(b, p + count, big);
       p += count;
       b[p++] = '.';
       b[p++] = '0';
@@ -235,23 +229,17 @@ final class DoubleFormat {
       for (int i = whole; i < 0; i++) {
         b[p++] = '0';
       }
-      for (int i = p + count - 1; i >= p; i--) {
-        b[i] = (byte) ('0' + big % 10);
-        big /= 10;
-      }
+      Digits.write(b, p + count, big);
       return p + count;
     }
-    int last = p + count; // one more for the point
-    for (int i = last, point = p + whole; i > point; i--) {
-      b[i] = (byte) ('0' + big % 10);
-      big /= 10;
+    // the digits, then the fraction's f of them one place right to make room for the point
+    int point = p + whole;
+    Digits.write(b, p + count, big);
+    for (int i = p + count; i > point; i--) {
+      b[i] = b[i - 1];
     }
-    b[p + whole] = '.';
-    for (int i = p + whole - 1; i >= p; i--) {
-      b[i] = (byte) ('0' + big % 10);
-      big /= 10;
-    }
-    return last + 1;
+    b[point] = '.';
+    return p + count + 1;
   }
 
   /** Writes ECMAScript's {@code Number.prototype.toString(v)} for a finite double ({@code 0} for -0). */
