@@ -95,6 +95,9 @@ def main():
     print('%d bytes of code; %d of %d samples (%.1f%%) fall in it; a sample often lands on the instruction after '
           'the one that stalled' % (len(code), inside, total, 100.0 * inside / max(total, 1)))
     print('stack-slot operands, (%%rsp), in the code: %d instructions' % sum('(%rsp)' in t for _, t in rows))
+    if inside == 0:
+        sys.exit('jit-hotspots: no sample fell in the method: run the workload longer, or lower --delay (the '
+                 'compile printed may also be one the VM replaced before sampling began)')
     hottest = sorted(rows, key=lambda r: -samples.get(r[0], 0))[:a.top]
     print('\n-- hottest %d instructions' % len(hottest))
     for ip, text in hottest:
