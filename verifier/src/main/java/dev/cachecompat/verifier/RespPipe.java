@@ -135,18 +135,31 @@ final class RespPipe implements Closeable {
     wlen += rest.length;
   }
 
-  private void writeDecimal(long v) {
+  /**
+   * Writes a length (not negative) in decimal. No division below 100 (the key lengths of a scan): C1, which runs
+   * the scan, compiles each division to a divide instruction, and the long form to a runtime call.
+   */
+  private void writeDecimal(int v) {
     if (v < 10) {
       wbuf[wlen++] = (byte) ('0' + v);
       return;
     }
-    long div = 10;
-    while (div <= v / 10) {
-      div *= 10;
+    if (v < 100) {
+      int tens = (v * 205) >>> 11; // v / 10 for every v below 1029
+      wbuf[wlen++] = (byte) ('0' + tens);
+      wbuf[wlen++] = (byte) ('0' + v - 10 * tens);
+      return;
     }
-    for (; div > 0; div /= 10) {
-      wbuf[wlen++] = (byte) ('0' + (v / div) % 10);
+    int digits = 3;
+    for (int t = v / 1000; t > 0; t /= 10) {
+      digits++;
     }
+    int end = wlen + digits;
+    for (int q = end - 1; q >= wlen; q--) {
+      wbuf[q] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    wlen = end;
   }
 
   private void reserve(int n) {

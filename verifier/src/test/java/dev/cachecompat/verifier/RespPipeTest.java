@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +147,30 @@ class RespPipeTest {
       IOException e = assertThrows(IOException.class,
           () -> RespPipe.connect("127.0.0.1", f.server.getLocalPort(), null, "pw", 0, Duration.ofSeconds(5)));
       assertEquals("AUTH refused: WRONGPASS invalid username-password pair", e.getMessage());
+    }
+  }
+
+  @Test
+  void keyLengthsOfEveryWidthAreWrittenInDecimal() throws Exception {
+    List<Integer> lengths = new java.util.ArrayList<>();
+    for (int n = 0; n <= 1100; n = n == 200 ? 990 : n + 1) {
+      lengths.add(n);
+    }
+    lengths.addAll(List.of(9_999, 10_000, 12_345, 99_999));
+    StringBuilder expected = new StringBuilder();
+    for (int n : lengths) {
+      expected.append("*2\r\n$4\r\nPTTL\r\n$").append(n).append("\r\n").append("k".repeat(n)).append("\r\n");
+    }
+    try (FakeServer f = new FakeServer(expected.length(), ":-2\r\n"); RespPipe p = f.connect()) {
+      for (int n : lengths) {
+        byte[] key = new byte[n];
+        java.util.Arrays.fill(key, (byte) 'k');
+        p.keyCommand("*2\r\n$4\r\nPTTL\r\n$".getBytes(StandardCharsets.US_ASCII), key,
+            "\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      p.flush();
+      assertEquals(expected.toString(), f.request());
+      assertEquals(-2, p.readInteger());
     }
   }
 
