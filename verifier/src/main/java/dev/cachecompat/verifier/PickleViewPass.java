@@ -207,6 +207,7 @@ final class PickleViewPass {
   private int[] framePos = new int[16]; // next edge (list, tuple) or next index into sorted (dict)
   private int[] frameEnd = new int[16]; // dict: end index into sorted
   private int[] frameIndex = new int[16]; // items written
+  private int[] frameKeys = new int[16]; // dict: the member count whose key fragments it writes, or 0
   private int depth;
   private int[] sorted = new int[64];
   private int sortedTop;
@@ -217,6 +218,22 @@ final class PickleViewPass {
    */
   private final int[][] orders = new int[SORT_THRESHOLD + 1][];
   private final int[] inserted = new int[SORT_THRESHOLD];
+  /**
+   * Per member count (up to SORT_THRESHOLD): the keys of the last dict of that many members whose order was
+   * checked or sorted, as their UTF-8 bytes one after the other in key order ({@code keyEnd[n][i]} is where the
+   * i-th ends), or null. A dict whose keys are these bytes, key by key, is in this order (they were strictly
+   * increasing) and its members start with {@code keyFragments[n]}'s bytes: the i-th key quoted, escaped and
+   * followed by the key separator (and after an item separator but for the first), or null until the same keys
+   * come a second time (or when a key is not text the strict UTF-8 decoder takes).
+   */
+  private final byte[][] keyBytes = new byte[SORT_THRESHOLD + 1][];
+  private final int[][] keyEnd = new int[SORT_THRESHOLD + 1][];
+  private final byte[][] keyFragments = new byte[SORT_THRESHOLD + 1][];
+  private final int[][] keyFragmentEnd = new int[SORT_THRESHOLD + 1][];
+  /** Per member count: how many dicts being written use its key fragments (which must not change meanwhile). */
+  private final int[] keyUsers = new int[SORT_THRESHOLD + 1];
+  /** Writes the key fragments, in this pass's style. */
+  private final JsonTokenWriter keyOut;
   private long written;
   private byte[] scratch = new byte[64];
   private byte[] latin1 = new byte[64];
@@ -231,6 +248,7 @@ final class PickleViewPass {
 
   PickleViewPass(CanonicalJson style, long maxNodes) {
     this.out = style.tokenWriter();
+    this.keyOut = style.tokenWriter();
     this.maxNodes = maxNodes;
     this.tupleKey = key(out, TUPLE_TAG);
     this.bytesKey = key(out, BYTES_TAG);
@@ -291,6 +309,9 @@ final class PickleViewPass {
   }
 
   private void clear() {
+    if (depth > 0) { // given up while writing: no dict uses its key fragments any more
+      Arrays.fill(keyUsers, 0);
+    }
     buf = null;
     depth = 0;
     nodes = 0;
@@ -878,13 +899,21 @@ final class PickleViewPass {
           pop(f, node);
           continue;
         }
-        if (frameIndex[f]++ > 0) {
-          out.itemSeparator();
-        }
+        int index = frameIndex[f]++;
         framePos[f] = i + 1;
         int e = sorted[i];
-        string(edgeKey[e]);
-        out.keySeparator();
+        int keys = frameKeys[f];
+        if (keys > 0) {
+          int[] ends = keyFragmentEnd[keys];
+          int start = index == 0 ? 0 : ends[index - 1];
+          out.verbatim(keyFragments[keys], start, ends[index] - start);
+        } else {
+          if (index > 0) {
+            out.itemSeparator();
+          }
+          string(edgeKey[e]);
+          out.keySeparator();
+        }
         value(edgeVal[e]);
       } else {
         int e = framePos[f];
@@ -909,6 +938,7 @@ final class PickleViewPass {
     open[node] = false;
     if (kind[node] == DICT) {
       sortedTop = framePos[f] - (int) num[node];
+      keyUsers[frameKeys[f]]--; // [0] counts the dicts without fragments: never read
     }
     depth = f;
   }
@@ -947,9 +977,11 @@ final class PickleViewPass {
         out.beginObject();
         int from = sortedTop;
         int count = (int) num[n];
-        sortMembers(n, from, count);
+        int keys = sortMembers(n, from, count);
         sortedTop = from + count;
         frame(n, from, from + count);
+        frameKeys[depth - 1] = keys;
+        keyUsers[keys]++;
       }
       default -> throw no();
     }
@@ -970,6 +1002,7 @@ final class PickleViewPass {
       framePos = Arrays.copyOf(framePos, cap);
       frameEnd = Arrays.copyOf(frameEnd, cap);
       frameIndex = Arrays.copyOf(frameIndex, cap);
+      frameKeys = Arrays.copyOf(frameKeys, cap);
     }
     frameNode[depth] = node;
     framePos[depth] = pos;
@@ -978,8 +1011,11 @@ final class PickleViewPass {
     depth++;
   }
 
-  /** Puts the dict's members into sorted[from..from+count) in key order; equal keys are not handled. */
-  private void sortMembers(int dict, int from, int count) {
+  /**
+   * Puts the dict's members into sorted[from..from+count) in key order; equal keys are not handled. Returns
+   * {@code count} when the keys are those of {@link #keyBytes}{@code [count]} and their fragments are ready, else 0.
+   */
+  private int sortMembers(int dict, int from, int count) {
     if (sorted.length < from + count) {
       sorted = Arrays.copyOf(sorted, Math.max(from + count, sorted.length * 2));
     }
@@ -996,6 +1032,34 @@ final class PickleViewPass {
       }
       int[] order = orders[count];
       if (order != null) {
+        byte[] known = keyBytes[count];
+        if (known != null) {
+          // the last keys of this many members, in the last order: byte for byte the same keys are sorted
+          int[] ends = keyEnd[count];
+          int start = 0;
+          int i = 0;
+          keys:
+          for (; i < count; i++) {
+            int e = in[order[i]];
+            s[from + i] = e;
+            int key = ek[e];
+            int ko = o[key];
+            int kl = l[key];
+            int stop = ends[i];
+            if (stop - start != kl) {
+              break;
+            }
+            for (int q = 0; q < kl; q++) {
+              if (kb[ko + q] != known[start + q]) {
+                break keys;
+              }
+            }
+            start = stop;
+          }
+          if (i == count) {
+            return keyFragments[count] != null || fragments(count) ? count : 0;
+          }
+        }
         // the last order of this many keys: it is the sorted order iff its adjacent keys strictly increase (equal
         // keys never do, so duplicates still fall through to the sort, which refuses them)
         s[from] = in[order[0]];
@@ -1024,7 +1088,8 @@ final class PickleViewPass {
           prev = key;
         }
         if (i == count) {
-          return;
+          remember(from, count);
+          return 0;
         }
       }
       System.arraycopy(in, 0, s, from, count);
@@ -1059,7 +1124,7 @@ final class PickleViewPass {
         }
         s[j + 1] = e;
       }
-      if (count > 1) {
+      if (count > 0) {
         if (order == null) {
           order = new int[count];
           orders[count] = order;
@@ -1072,7 +1137,9 @@ final class PickleViewPass {
           }
           order[i] = j;
         }
+        remember(from, count);
       }
+      return 0;
     } else {
       int k = from;
       for (int e = off[dict]; e >= 0; e = edgeNext[e]) {
@@ -1089,7 +1156,75 @@ final class PickleViewPass {
           throw no();
         }
       }
+      return 0;
     }
+  }
+
+  /**
+   * Remembers the keys of sorted[from..from+count) (strictly increasing) as {@link #keyBytes}{@code [count]}, their
+   * fragments to be written when they come again; not while a dict being written uses that count's fragments.
+   */
+  private void remember(int from, int count) {
+    if (keyUsers[count] > 0) {
+      return;
+    }
+    int size = 0;
+    for (int i = 0; i < count; i++) {
+      size += len[edgeKey[sorted[from + i]]];
+    }
+    byte[] known = keyBytes[count];
+    if (known == null || known.length < size) {
+      known = new byte[Math.max(size, 32)];
+      keyBytes[count] = known;
+    }
+    int[] ends = keyEnd[count];
+    if (ends == null) {
+      ends = new int[count];
+      keyEnd[count] = ends;
+    }
+    int p = 0;
+    for (int i = 0; i < count; i++) {
+      int key = edgeKey[sorted[from + i]];
+      System.arraycopy(buf, off[key], known, p, len[key]);
+      p += len[key];
+      ends[i] = p;
+    }
+    keyFragments[count] = null;
+  }
+
+  /**
+   * Makes {@link #keyFragments}{@code [count]} from {@link #keyBytes}{@code [count]}; false (and none) when a key is
+   * not text the strict UTF-8 decoder takes.
+   */
+  private boolean fragments(int count) {
+    byte[] known = keyBytes[count];
+    int[] ends = keyEnd[count];
+    int[] fragmentEnd = keyFragmentEnd[count];
+    if (fragmentEnd == null) {
+      fragmentEnd = new int[count];
+      keyFragmentEnd[count] = fragmentEnd;
+    }
+    JsonTokenWriter w = keyOut;
+    w.reset();
+    int start = 0;
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        w.itemSeparator();
+      }
+      int n = ends[i] - start;
+      if (!w.asciiString(known, start, n)) {
+        String text = new String(known, start, n, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') >= 0) {
+          return false; // as string() refuses it
+        }
+        w.value(text);
+      }
+      w.keySeparator();
+      fragmentEnd[i] = w.size();
+      start = ends[i];
+    }
+    keyFragments[count] = w.toBytes();
+    return true;
   }
 
   /** Compares the keys of two edges by their UTF-8 bytes, unsigned: code point order for valid UTF-8. */
