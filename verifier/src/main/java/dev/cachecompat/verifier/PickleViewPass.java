@@ -280,7 +280,11 @@ final class PickleViewPass {
       write(root);
       return out.toBytes();
     } catch (RuntimeException notHandled) {
-      // NotHandled, or the JSON limits (JsonCanonicalException), or anything unforeseen: the classic path decides
+      // NotHandled, or the JSON limits (JsonCanonicalException), or anything unforeseen: the classic path decides.
+      // Given up while writing, containers may be left open and key fragments in use: a render that ends well
+      // leaves neither.
+      Arrays.fill(open, 0, nodes, false);
+      Arrays.fill(keyUsers, 0);
       return null;
     } finally {
       clear();
@@ -309,9 +313,6 @@ final class PickleViewPass {
   }
 
   private void clear() {
-    if (depth > 0) { // given up while writing: no dict uses its key fragments any more
-      Arrays.fill(keyUsers, 0);
-    }
     buf = null;
     depth = 0;
     nodes = 0;
@@ -319,7 +320,10 @@ final class PickleViewPass {
     sp = 0;
     mp = 0;
     sortedTop = 0;
-    Arrays.fill(memo, 0, memoHigh, -1);
+    int[] m = memo;
+    for (int i = memoHigh - 1; i >= 0; i--) { // not Arrays.fill: two calls under C1
+      m[i] = -1;
+    }
     memoHigh = 0;
     memoCount = 0;
   }
@@ -352,12 +356,34 @@ final class PickleViewPass {
           push(node);
           pos += n;
           if (pos < end && b[pos] == (byte) 0x94) { // MEMOIZE nearly always follows: no dispatch for it
-            memoizeNext();
             pos++;
+            int i = memoCount; // memoizeNext, inline
+            int[] m = memo;
+            if (i < m.length && m[i] < 0) {
+              m[i] = node;
+              memoCount = i + 1;
+              if (i >= memoHigh) {
+                memoHigh = i + 1;
+              }
+            } else {
+              memoize(i);
+            }
           }
         }
-        case OP_BINUNICODE -> { // BINUNICODE
-          pos = span(STR, pos + 4, length(pos, 4));
+        case OP_BINUNICODE -> { // BINUNICODE: what length and span do, inline
+          if (4 > end - pos) {
+            throw no();
+          }
+          int n = (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | b[pos + 3] << 24;
+          pos += 4;
+          if (n < 0 || n > end - pos) {
+            throw no();
+          }
+          int node = node(STR);
+          off[node] = pos;
+          len[node] = n;
+          push(node);
+          pos += n;
           if (pos + 1 < end && b[pos] == 'q') { // BINPUT nearly always follows (protocol 2): no dispatch for it
             memoize(b[pos + 1] & 0xFF);
             pos += 2;
@@ -382,17 +408,25 @@ final class PickleViewPass {
           pos += 4;
         }
         case OP_BININT1 -> { // BININT1
-          need(pos, 1);
-          pos = integer(pos + 1, b[pos] & 0xFF);
+          if (pos >= end) {
+            throw no();
+          }
+          int node = node(INT);
+          num[node] = b[pos++] & 0xFF;
+          push(node);
         }
         case OP_BININT2 -> { // BININT2
           need(pos, 2);
           pos = integer(pos + 2, (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8);
         }
         case OP_BININT -> { // BININT: signed
-          need(pos, 4);
-          pos = integer(pos + 4,
-              (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | b[pos + 3] << 24);
+          if (4 > end - pos) {
+            throw no();
+          }
+          int node = node(INT);
+          num[node] = (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | b[pos + 3] << 24;
+          push(node);
+          pos += 4;
         }
         case OP_LONG1 -> { // LONG1
           need(pos, 1);
@@ -450,8 +484,9 @@ final class PickleViewPass {
           if (kind[d] != DICT) {
             throw no();
           }
+          int[] st = stack;
           for (int i = from; i < sp; i += 2) {
-            member(d, stack[i], stack[i + 1]);
+            member(d, st[i], st[i + 1]);
           }
           sp = from;
         }
@@ -589,14 +624,16 @@ final class PickleViewPass {
     throw no();
   }
 
-  /** A new node of kind k (small, so that C1 inlines it; growing is out of line). */
+  /**
+   * A new node of kind k (at most 35 bytes of bytecode, so that C1 inlines it into parse; growing is out of line).
+   * Its {@link #open} is false: every container written is closed again, or the render that gave up resets them.
+   */
   private int node(byte k) {
     int n = nodes;
     if (n == kind.length) {
       growNodes();
     }
     kind[n] = k;
-    open[n] = false;
     nodes = n + 1;
     return n;
   }
@@ -618,11 +655,18 @@ final class PickleViewPass {
     return n;
   }
 
+  /** Pushes a node (at most 35 bytes of bytecode, so that C1 inlines it; growing is out of line). */
   private void push(int node) {
-    if (sp == stack.length) {
-      stack = Arrays.copyOf(stack, sp * 2);
+    int p = sp;
+    if (p == stack.length) {
+      growStack();
     }
-    stack[sp++] = node;
+    stack[p] = node;
+    sp = p + 1;
+  }
+
+  private void growStack() {
+    stack = Arrays.copyOf(stack, sp * 2);
   }
 
   private void mark() {
@@ -690,18 +734,6 @@ final class PickleViewPass {
     return memo[index];
   }
 
-  private int edge(int key, int val) {
-    int e = edges;
-    if (e == edgeKey.length) {
-      growEdges();
-    }
-    edgeKey[e] = key;
-    edgeVal[e] = val;
-    edgeNext[e] = -1;
-    edges = e + 1;
-    return e;
-  }
-
   private void growEdges() {
     int cap = edges * 2;
     edgeKey = Arrays.copyOf(edgeKey, cap);
@@ -709,34 +741,52 @@ final class PickleViewPass {
     edgeNext = Arrays.copyOf(edgeNext, cap);
   }
 
-  private void link(int container, int e) {
-    if (off[container] < 0) {
-      off[container] = e;
-    } else {
-      edgeNext[len[container]] = e;
-    }
-    len[container] = e;
-    num[container]++;
-  }
-
-  /** A value that lands in a container or the result: a global does not (the classic path refuses it). */
-  private int landing(int value) {
-    if (kind[value] >= GLOBAL_DATETIME) {
-      throw no();
-    }
-    return value;
-  }
-
+  /** A list or tuple item: what edge and link do, inline (one call per item under C1). */
   private void item(int list, int value) {
-    link(list, edge(-1, landing(value)));
+    if (kind[value] >= GLOBAL_DATETIME) {
+      throw no(); // a global does not land in a container (the classic path refuses it)
+    }
+    int e = edges;
+    if (e == edgeKey.length) {
+      growEdges();
+    }
+    edgeKey[e] = -1;
+    edgeVal[e] = value;
+    edgeNext[e] = -1;
+    edges = e + 1;
+    if (off[list] < 0) {
+      off[list] = e;
+    } else {
+      edgeNext[len[list]] = e;
+    }
+    len[list] = e;
+    num[list]++;
   }
 
-  /** A dict member: only str keys not starting with '$' (others make the $dict form). */
+  /**
+   * A dict member: only str keys not starting with '$' (others make the $dict form). What edge and link do,
+   * inline: one call per member under C1.
+   */
   private void member(int dict, int key, int value) {
-    if (kind[key] != STR || (len[key] > 0 && buf[off[key]] == '$')) {
+    byte[] k = kind;
+    if (k[key] != STR || (len[key] > 0 && buf[off[key]] == '$') || k[value] >= GLOBAL_DATETIME) {
       throw no();
     }
-    link(dict, edge(key, landing(value)));
+    int e = edges;
+    if (e == edgeKey.length) {
+      growEdges();
+    }
+    edgeKey[e] = key;
+    edgeVal[e] = value;
+    edgeNext[e] = -1;
+    edges = e + 1;
+    if (off[dict] < 0) {
+      off[dict] = e;
+    } else {
+      edgeNext[len[dict]] = e;
+    }
+    len[dict] = e;
+    num[dict]++;
   }
 
   private void tuple(int from) {
@@ -746,7 +796,7 @@ final class PickleViewPass {
     checkMarks(from);
     int t = container(TUPLE);
     for (int i = from; i < sp; i++) {
-      link(t, edge(-1, landing(stack[i])));
+      item(t, stack[i]);
     }
     sp = from;
     push(t);
