@@ -484,10 +484,39 @@ final class PickleViewPass {
           if (kind[d] != DICT) {
             throw no();
           }
+          // member(d, key, value) for each pair, inline: a call per member costs more than its work under C1
           int[] st = stack;
+          byte[] k = kind;
+          int[] o = off;
+          int[] l = len;
+          int e = edges;
+          int last = o[d] < 0 ? -1 : l[d];
           for (int i = from; i < sp; i += 2) {
-            member(d, st[i], st[i + 1]);
+            int key = st[i];
+            int value = st[i + 1];
+            if (k[key] != STR || (l[key] > 0 && b[o[key]] == '$') || k[value] >= GLOBAL_DATETIME) {
+              throw no();
+            }
+            if (e == edgeKey.length) {
+              edges = e;
+              growEdges();
+            }
+            edgeKey[e] = key;
+            edgeVal[e] = value;
+            edgeNext[e] = -1;
+            if (last < 0) {
+              o[d] = e;
+            } else {
+              edgeNext[last] = e;
+            }
+            last = e;
+            e++;
           }
+          if (last >= 0) {
+            l[d] = last;
+          }
+          num[d] += (sp - from) >> 1;
+          edges = e;
           sp = from;
         }
         case OP_APPEND -> { // APPEND
@@ -817,7 +846,16 @@ final class PickleViewPass {
   }
 
   private boolean equal(int from, int n, byte[] ascii) {
-    return n == ascii.length && Arrays.equals(buf, from, from + n, ascii, 0, n);
+    if (n != ascii.length) {
+      return false;
+    }
+    byte[] b = buf;
+    for (int i = 0; i < n; i++) { // not Arrays.equals: three calls and a stub under C1, for a few bytes
+      if (b[from + i] != ascii[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private int reduce(int callable, int args) {
