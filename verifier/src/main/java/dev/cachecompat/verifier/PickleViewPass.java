@@ -1113,41 +1113,44 @@ final class PickleViewPass {
       int[] o = off;
       int[] l = len;
       byte[] kb = buf;
+      int[] order = orders[count];
+      int first = off[dict];
+      byte[] known = keyBytes[count];
+      if (order != null && known != null && len[dict] - first == count - 1) {
+        // the last keys of this many members, in the last order: byte for byte the same keys are sorted. Only for
+        // members that are edges first..first+count-1 (one SETITEMS, as picklers write a dict of up to 1,000
+        // items): their insertion ordinals are offsets from the first, with no list to walk
+        int[] ends = keyEnd[count];
+        int start = 0;
+        int i = 0;
+        keys:
+        for (; i < count; i++) {
+          int e = first + order[i];
+          s[from + i] = e;
+          int key = ek[e];
+          int ko = o[key];
+          int kl = l[key];
+          int stop = ends[i];
+          if (stop - start != kl) {
+            break;
+          }
+          for (int q = 0; q < kl; q++) {
+            if (kb[ko + q] != known[start + q]) {
+              break keys;
+            }
+          }
+          start = stop;
+        }
+        if (i == count) {
+          return keyFragments[count] != null || fragments(count) ? count : 0;
+        }
+      }
       int[] in = inserted;
       int k = 0;
-      for (int e = off[dict]; e >= 0; e = edgeNext[e]) {
+      for (int e = first; e >= 0; e = edgeNext[e]) {
         in[k++] = e;
       }
-      int[] order = orders[count];
       if (order != null) {
-        byte[] known = keyBytes[count];
-        if (known != null) {
-          // the last keys of this many members, in the last order: byte for byte the same keys are sorted
-          int[] ends = keyEnd[count];
-          int start = 0;
-          int i = 0;
-          keys:
-          for (; i < count; i++) {
-            int e = in[order[i]];
-            s[from + i] = e;
-            int key = ek[e];
-            int ko = o[key];
-            int kl = l[key];
-            int stop = ends[i];
-            if (stop - start != kl) {
-              break;
-            }
-            for (int q = 0; q < kl; q++) {
-              if (kb[ko + q] != known[start + q]) {
-                break keys;
-              }
-            }
-            start = stop;
-          }
-          if (i == count) {
-            return keyFragments[count] != null || fragments(count) ? count : 0;
-          }
-        }
         // the last order of this many keys: it is the sorted order iff its adjacent keys strictly increase (equal
         // keys never do, so duplicates still fall through to the sort, which refuses them)
         s[from] = in[order[0]];

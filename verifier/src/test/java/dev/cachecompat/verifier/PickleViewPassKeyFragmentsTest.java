@@ -8,6 +8,7 @@ import dev.cachecompat.pickle.PickleDecoder;
 import dev.cachecompat.pickle.PickleEncoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,43 @@ class PickleViewPassKeyFragmentsTest {
     assertEquals("{\"a\":0,\"c\":1}",
         new String(writer.pass().render(decoder, dictPickle("a".getBytes(), "c".getBytes())), StandardCharsets.UTF_8));
     assertNull(writer.pass().render(decoder, bad));
+  }
+
+  @Test
+  void membersSetOneByOneAroundOtherContainersItemsAreWrittenAsTheClassicPathWritesThem() {
+    // SETITEM per member, each value a list with an item: the dict's members are not the consecutive edges the
+    // known keys are checked on, before and after the same keys come in one SETITEMS
+    PickleViewWriter writer = new PickleViewWriter();
+    byte[][] keys = {"b".getBytes(StandardCharsets.UTF_8), "a".getBytes(StandardCharsets.UTF_8),
+        "c".getBytes(StandardCharsets.UTF_8)};
+    byte[] oneByOne = oneByOne(keys);
+    byte[] batched = dictPickle(keys);
+    for (byte[] pickle : List.of(batched, batched, oneByOne, oneByOne, batched, oneByOne, batched)) {
+      assertTrue(PickleViewPassTest.assertAgrees(decoder, writer, pickle, HexFormat.of().formatHex(pickle)));
+    }
+  }
+
+  /** A protocol 2 dict of the given keys set by one SETITEM each, valued [0], [1], ... */
+  private static byte[] oneByOne(byte[]... keys) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(0x80);
+    b.write(2);
+    b.write('}');
+    for (int i = 0; i < keys.length; i++) {
+      b.write('X');
+      b.write(keys[i].length);
+      b.write(0);
+      b.write(0);
+      b.write(0);
+      b.write(keys[i], 0, keys[i].length);
+      b.write(']');
+      b.write('K');
+      b.write(i);
+      b.write('a');
+      b.write('s');
+    }
+    b.write('.');
+    return b.toByteArray();
   }
 
   /** A protocol 2 dict of the given raw BINUNICODE keys, valued 0, 1, ... */
