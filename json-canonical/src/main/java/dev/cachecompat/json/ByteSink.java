@@ -34,16 +34,18 @@ final class ByteSink {
     }
   }
 
-  /** One byte; small enough for C1 to inline, with the growing out of line. */
+  /**
+   * One byte; small enough for C1 to inline (35 bytes of bytecode at most: keep it so), with the growing out of
+   * line.
+   */
   void put(byte b) {
-    byte[] a = buf;
     int n = len;
-    if (n < a.length) {
-      a[n] = b;
-      len = n + 1;
-    } else {
+    if (n >= buf.length) {
       putGrowing(b);
+      return;
     }
+    buf[n] = b;
+    len = n + 1;
   }
 
   private void putGrowing(byte b) {

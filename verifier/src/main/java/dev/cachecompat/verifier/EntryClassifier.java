@@ -207,7 +207,9 @@ final class EntryClassifier {
     PickleReport report = decoder.inspector().inspect(data);
     r.protocol = report.protocol();
     r.minPython = report.minPython();
-    r.findings.addAll(report.findings());
+    if (!report.findings().isEmpty()) { // addAll copies even an empty list to an array
+      r.findings.addAll(report.findings());
+    }
     r.verdict = report.verdict();
     if (!report.isValid()) {
       r.ok = false; // what decoding refuses before it starts

@@ -207,6 +207,7 @@ final class PickleViewPass {
   private int[] framePos = new int[16]; // next edge (list, tuple) or next index into sorted (dict)
   private int[] frameEnd = new int[16]; // dict: end index into sorted
   private int[] frameIndex = new int[16]; // items written
+  private int[] frameKeys = new int[16]; // dict: the member count whose key fragments it writes, or 0
   private int depth;
   private int[] sorted = new int[64];
   private int sortedTop;
@@ -217,6 +218,22 @@ final class PickleViewPass {
    */
   private final int[][] orders = new int[SORT_THRESHOLD + 1][];
   private final int[] inserted = new int[SORT_THRESHOLD];
+  /**
+   * Per member count (up to SORT_THRESHOLD): the keys of the last dict of that many members whose order was
+   * checked or sorted, as their UTF-8 bytes one after the other in key order ({@code keyEnd[n][i]} is where the
+   * i-th ends), or null. A dict whose keys are these bytes, key by key, is in this order (they were strictly
+   * increasing) and its members start with {@code keyFragments[n]}'s bytes: the i-th key quoted, escaped and
+   * followed by the key separator (and after an item separator but for the first), or null until the same keys
+   * come a second time (or when a key is not text the strict UTF-8 decoder takes).
+   */
+  private final byte[][] keyBytes = new byte[SORT_THRESHOLD + 1][];
+  private final int[][] keyEnd = new int[SORT_THRESHOLD + 1][];
+  private final byte[][] keyFragments = new byte[SORT_THRESHOLD + 1][];
+  private final int[][] keyFragmentEnd = new int[SORT_THRESHOLD + 1][];
+  /** Per member count: how many dicts being written use its key fragments (which must not change meanwhile). */
+  private final int[] keyUsers = new int[SORT_THRESHOLD + 1];
+  /** Writes the key fragments, in this pass's style. */
+  private final JsonTokenWriter keyOut;
   private long written;
   private byte[] scratch = new byte[64];
   private byte[] latin1 = new byte[64];
@@ -231,6 +248,7 @@ final class PickleViewPass {
 
   PickleViewPass(CanonicalJson style, long maxNodes) {
     this.out = style.tokenWriter();
+    this.keyOut = style.tokenWriter();
     this.maxNodes = maxNodes;
     this.tupleKey = key(out, TUPLE_TAG);
     this.bytesKey = key(out, BYTES_TAG);
@@ -262,7 +280,11 @@ final class PickleViewPass {
       write(root);
       return out.toBytes();
     } catch (RuntimeException notHandled) {
-      // NotHandled, or the JSON limits (JsonCanonicalException), or anything unforeseen: the classic path decides
+      // NotHandled, or the JSON limits (JsonCanonicalException), or anything unforeseen: the classic path decides.
+      // Given up while writing, containers may be left open and key fragments in use: a render that ends well
+      // leaves neither.
+      Arrays.fill(open, 0, nodes, false);
+      Arrays.fill(keyUsers, 0);
       return null;
     } finally {
       clear();
@@ -298,7 +320,10 @@ final class PickleViewPass {
     sp = 0;
     mp = 0;
     sortedTop = 0;
-    Arrays.fill(memo, 0, memoHigh, -1);
+    int[] m = memo;
+    for (int i = memoHigh - 1; i >= 0; i--) { // not Arrays.fill: two calls under C1
+      m[i] = -1;
+    }
     memoHigh = 0;
     memoCount = 0;
   }
@@ -331,12 +356,34 @@ final class PickleViewPass {
           push(node);
           pos += n;
           if (pos < end && b[pos] == (byte) 0x94) { // MEMOIZE nearly always follows: no dispatch for it
-            memoizeNext();
             pos++;
+            int i = memoCount; // memoizeNext, inline
+            int[] m = memo;
+            if (i < m.length && m[i] < 0) {
+              m[i] = node;
+              memoCount = i + 1;
+              if (i >= memoHigh) {
+                memoHigh = i + 1;
+              }
+            } else {
+              memoize(i);
+            }
           }
         }
-        case OP_BINUNICODE -> { // BINUNICODE
-          pos = span(STR, pos + 4, length(pos, 4));
+        case OP_BINUNICODE -> { // BINUNICODE: what length and span do, inline
+          if (4 > end - pos) {
+            throw no();
+          }
+          int n = (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | b[pos + 3] << 24;
+          pos += 4;
+          if (n < 0 || n > end - pos) {
+            throw no();
+          }
+          int node = node(STR);
+          off[node] = pos;
+          len[node] = n;
+          push(node);
+          pos += n;
           if (pos + 1 < end && b[pos] == 'q') { // BINPUT nearly always follows (protocol 2): no dispatch for it
             memoize(b[pos + 1] & 0xFF);
             pos += 2;
@@ -361,17 +408,25 @@ final class PickleViewPass {
           pos += 4;
         }
         case OP_BININT1 -> { // BININT1
-          need(pos, 1);
-          pos = integer(pos + 1, b[pos] & 0xFF);
+          if (pos >= end) {
+            throw no();
+          }
+          int node = node(INT);
+          num[node] = b[pos++] & 0xFF;
+          push(node);
         }
         case OP_BININT2 -> { // BININT2
           need(pos, 2);
           pos = integer(pos + 2, (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8);
         }
         case OP_BININT -> { // BININT: signed
-          need(pos, 4);
-          pos = integer(pos + 4,
-              (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | b[pos + 3] << 24);
+          if (4 > end - pos) {
+            throw no();
+          }
+          int node = node(INT);
+          num[node] = (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | b[pos + 3] << 24;
+          push(node);
+          pos += 4;
         }
         case OP_LONG1 -> { // LONG1
           need(pos, 1);
@@ -429,9 +484,39 @@ final class PickleViewPass {
           if (kind[d] != DICT) {
             throw no();
           }
+          // member(d, key, value) for each pair, inline: a call per member costs more than its work under C1
+          int[] st = stack;
+          byte[] k = kind;
+          int[] o = off;
+          int[] l = len;
+          int e = edges;
+          int last = o[d] < 0 ? -1 : l[d];
           for (int i = from; i < sp; i += 2) {
-            member(d, stack[i], stack[i + 1]);
+            int key = st[i];
+            int value = st[i + 1];
+            if (k[key] != STR || (l[key] > 0 && b[o[key]] == '$') || k[value] >= GLOBAL_DATETIME) {
+              throw no();
+            }
+            if (e == edgeKey.length) {
+              edges = e;
+              growEdges();
+            }
+            edgeKey[e] = key;
+            edgeVal[e] = value;
+            edgeNext[e] = -1;
+            if (last < 0) {
+              o[d] = e;
+            } else {
+              edgeNext[last] = e;
+            }
+            last = e;
+            e++;
           }
+          if (last >= 0) {
+            l[d] = last;
+          }
+          num[d] += (sp - from) >> 1;
+          edges = e;
           sp = from;
         }
         case OP_APPEND -> { // APPEND
@@ -568,14 +653,16 @@ final class PickleViewPass {
     throw no();
   }
 
-  /** A new node of kind k (small, so that C1 inlines it; growing is out of line). */
+  /**
+   * A new node of kind k (at most 35 bytes of bytecode, so that C1 inlines it into parse; growing is out of line).
+   * Its {@link #open} is false: every container written is closed again, or the render that gave up resets them.
+   */
   private int node(byte k) {
     int n = nodes;
     if (n == kind.length) {
       growNodes();
     }
     kind[n] = k;
-    open[n] = false;
     nodes = n + 1;
     return n;
   }
@@ -597,11 +684,18 @@ final class PickleViewPass {
     return n;
   }
 
+  /** Pushes a node (at most 35 bytes of bytecode, so that C1 inlines it; growing is out of line). */
   private void push(int node) {
-    if (sp == stack.length) {
-      stack = Arrays.copyOf(stack, sp * 2);
+    int p = sp;
+    if (p == stack.length) {
+      growStack();
     }
-    stack[sp++] = node;
+    stack[p] = node;
+    sp = p + 1;
+  }
+
+  private void growStack() {
+    stack = Arrays.copyOf(stack, sp * 2);
   }
 
   private void mark() {
@@ -669,18 +763,6 @@ final class PickleViewPass {
     return memo[index];
   }
 
-  private int edge(int key, int val) {
-    int e = edges;
-    if (e == edgeKey.length) {
-      growEdges();
-    }
-    edgeKey[e] = key;
-    edgeVal[e] = val;
-    edgeNext[e] = -1;
-    edges = e + 1;
-    return e;
-  }
-
   private void growEdges() {
     int cap = edges * 2;
     edgeKey = Arrays.copyOf(edgeKey, cap);
@@ -688,34 +770,52 @@ final class PickleViewPass {
     edgeNext = Arrays.copyOf(edgeNext, cap);
   }
 
-  private void link(int container, int e) {
-    if (off[container] < 0) {
-      off[container] = e;
-    } else {
-      edgeNext[len[container]] = e;
-    }
-    len[container] = e;
-    num[container]++;
-  }
-
-  /** A value that lands in a container or the result: a global does not (the classic path refuses it). */
-  private int landing(int value) {
-    if (kind[value] >= GLOBAL_DATETIME) {
-      throw no();
-    }
-    return value;
-  }
-
+  /** A list or tuple item: what edge and link do, inline (one call per item under C1). */
   private void item(int list, int value) {
-    link(list, edge(-1, landing(value)));
+    if (kind[value] >= GLOBAL_DATETIME) {
+      throw no(); // a global does not land in a container (the classic path refuses it)
+    }
+    int e = edges;
+    if (e == edgeKey.length) {
+      growEdges();
+    }
+    edgeKey[e] = -1;
+    edgeVal[e] = value;
+    edgeNext[e] = -1;
+    edges = e + 1;
+    if (off[list] < 0) {
+      off[list] = e;
+    } else {
+      edgeNext[len[list]] = e;
+    }
+    len[list] = e;
+    num[list]++;
   }
 
-  /** A dict member: only str keys not starting with '$' (others make the $dict form). */
+  /**
+   * A dict member: only str keys not starting with '$' (others make the $dict form). What edge and link do,
+   * inline: one call per member under C1.
+   */
   private void member(int dict, int key, int value) {
-    if (kind[key] != STR || (len[key] > 0 && buf[off[key]] == '$')) {
+    byte[] k = kind;
+    if (k[key] != STR || (len[key] > 0 && buf[off[key]] == '$') || k[value] >= GLOBAL_DATETIME) {
       throw no();
     }
-    link(dict, edge(key, landing(value)));
+    int e = edges;
+    if (e == edgeKey.length) {
+      growEdges();
+    }
+    edgeKey[e] = key;
+    edgeVal[e] = value;
+    edgeNext[e] = -1;
+    edges = e + 1;
+    if (off[dict] < 0) {
+      off[dict] = e;
+    } else {
+      edgeNext[len[dict]] = e;
+    }
+    len[dict] = e;
+    num[dict]++;
   }
 
   private void tuple(int from) {
@@ -725,7 +825,7 @@ final class PickleViewPass {
     checkMarks(from);
     int t = container(TUPLE);
     for (int i = from; i < sp; i++) {
-      link(t, edge(-1, landing(stack[i])));
+      item(t, stack[i]);
     }
     sp = from;
     push(t);
@@ -746,7 +846,16 @@ final class PickleViewPass {
   }
 
   private boolean equal(int from, int n, byte[] ascii) {
-    return n == ascii.length && Arrays.equals(buf, from, from + n, ascii, 0, n);
+    if (n != ascii.length) {
+      return false;
+    }
+    byte[] b = buf;
+    for (int i = 0; i < n; i++) { // not Arrays.equals: three calls and a stub under C1, for a few bytes
+      if (b[from + i] != ascii[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private int reduce(int callable, int args) {
@@ -878,13 +987,21 @@ final class PickleViewPass {
           pop(f, node);
           continue;
         }
-        if (frameIndex[f]++ > 0) {
-          out.itemSeparator();
-        }
+        int index = frameIndex[f]++;
         framePos[f] = i + 1;
         int e = sorted[i];
-        string(edgeKey[e]);
-        out.keySeparator();
+        int keys = frameKeys[f];
+        if (keys > 0) {
+          int[] ends = keyFragmentEnd[keys];
+          int start = index == 0 ? 0 : ends[index - 1];
+          out.verbatim(keyFragments[keys], start, ends[index] - start);
+        } else {
+          if (index > 0) {
+            out.itemSeparator();
+          }
+          string(edgeKey[e]);
+          out.keySeparator();
+        }
         value(edgeVal[e]);
       } else {
         int e = framePos[f];
@@ -909,6 +1026,7 @@ final class PickleViewPass {
     open[node] = false;
     if (kind[node] == DICT) {
       sortedTop = framePos[f] - (int) num[node];
+      keyUsers[frameKeys[f]]--; // [0] counts the dicts without fragments: never read
     }
     depth = f;
   }
@@ -947,9 +1065,11 @@ final class PickleViewPass {
         out.beginObject();
         int from = sortedTop;
         int count = (int) num[n];
-        sortMembers(n, from, count);
+        int keys = sortMembers(n, from, count);
         sortedTop = from + count;
         frame(n, from, from + count);
+        frameKeys[depth - 1] = keys;
+        keyUsers[keys]++;
       }
       default -> throw no();
     }
@@ -970,6 +1090,7 @@ final class PickleViewPass {
       framePos = Arrays.copyOf(framePos, cap);
       frameEnd = Arrays.copyOf(frameEnd, cap);
       frameIndex = Arrays.copyOf(frameIndex, cap);
+      frameKeys = Arrays.copyOf(frameKeys, cap);
     }
     frameNode[depth] = node;
     framePos[depth] = pos;
@@ -978,8 +1099,11 @@ final class PickleViewPass {
     depth++;
   }
 
-  /** Puts the dict's members into sorted[from..from+count) in key order; equal keys are not handled. */
-  private void sortMembers(int dict, int from, int count) {
+  /**
+   * Puts the dict's members into sorted[from..from+count) in key order; equal keys are not handled. Returns
+   * {@code count} when the keys are those of {@link #keyBytes}{@code [count]} and their fragments are ready, else 0.
+   */
+  private int sortMembers(int dict, int from, int count) {
     if (sorted.length < from + count) {
       sorted = Arrays.copyOf(sorted, Math.max(from + count, sorted.length * 2));
     }
@@ -989,12 +1113,43 @@ final class PickleViewPass {
       int[] o = off;
       int[] l = len;
       byte[] kb = buf;
+      int[] order = orders[count];
+      int first = off[dict];
+      byte[] known = keyBytes[count];
+      if (order != null && known != null && len[dict] - first == count - 1) {
+        // the last keys of this many members, in the last order: byte for byte the same keys are sorted. Only for
+        // members that are edges first..first+count-1 (one SETITEMS, as picklers write a dict of up to 1,000
+        // items): their insertion ordinals are offsets from the first, with no list to walk
+        int[] ends = keyEnd[count];
+        int start = 0;
+        int i = 0;
+        keys:
+        for (; i < count; i++) {
+          int e = first + order[i];
+          s[from + i] = e;
+          int key = ek[e];
+          int ko = o[key];
+          int kl = l[key];
+          int stop = ends[i];
+          if (stop - start != kl) {
+            break;
+          }
+          for (int q = 0; q < kl; q++) {
+            if (kb[ko + q] != known[start + q]) {
+              break keys;
+            }
+          }
+          start = stop;
+        }
+        if (i == count) {
+          return keyFragments[count] != null || fragments(count) ? count : 0;
+        }
+      }
       int[] in = inserted;
       int k = 0;
-      for (int e = off[dict]; e >= 0; e = edgeNext[e]) {
+      for (int e = first; e >= 0; e = edgeNext[e]) {
         in[k++] = e;
       }
-      int[] order = orders[count];
       if (order != null) {
         // the last order of this many keys: it is the sorted order iff its adjacent keys strictly increase (equal
         // keys never do, so duplicates still fall through to the sort, which refuses them)
@@ -1024,7 +1179,8 @@ final class PickleViewPass {
           prev = key;
         }
         if (i == count) {
-          return;
+          remember(from, count);
+          return 0;
         }
       }
       System.arraycopy(in, 0, s, from, count);
@@ -1059,7 +1215,7 @@ final class PickleViewPass {
         }
         s[j + 1] = e;
       }
-      if (count > 1) {
+      if (count > 0) {
         if (order == null) {
           order = new int[count];
           orders[count] = order;
@@ -1072,7 +1228,9 @@ final class PickleViewPass {
           }
           order[i] = j;
         }
+        remember(from, count);
       }
+      return 0;
     } else {
       int k = from;
       for (int e = off[dict]; e >= 0; e = edgeNext[e]) {
@@ -1089,7 +1247,75 @@ final class PickleViewPass {
           throw no();
         }
       }
+      return 0;
     }
+  }
+
+  /**
+   * Remembers the keys of sorted[from..from+count) (strictly increasing) as {@link #keyBytes}{@code [count]}, their
+   * fragments to be written when they come again; not while a dict being written uses that count's fragments.
+   */
+  private void remember(int from, int count) {
+    if (keyUsers[count] > 0) {
+      return;
+    }
+    int size = 0;
+    for (int i = 0; i < count; i++) {
+      size += len[edgeKey[sorted[from + i]]];
+    }
+    byte[] known = keyBytes[count];
+    if (known == null || known.length < size) {
+      known = new byte[Math.max(size, 32)];
+      keyBytes[count] = known;
+    }
+    int[] ends = keyEnd[count];
+    if (ends == null) {
+      ends = new int[count];
+      keyEnd[count] = ends;
+    }
+    int p = 0;
+    for (int i = 0; i < count; i++) {
+      int key = edgeKey[sorted[from + i]];
+      System.arraycopy(buf, off[key], known, p, len[key]);
+      p += len[key];
+      ends[i] = p;
+    }
+    keyFragments[count] = null;
+  }
+
+  /**
+   * Makes {@link #keyFragments}{@code [count]} from {@link #keyBytes}{@code [count]}; false (and none) when a key is
+   * not text the strict UTF-8 decoder takes.
+   */
+  private boolean fragments(int count) {
+    byte[] known = keyBytes[count];
+    int[] ends = keyEnd[count];
+    int[] fragmentEnd = keyFragmentEnd[count];
+    if (fragmentEnd == null) {
+      fragmentEnd = new int[count];
+      keyFragmentEnd[count] = fragmentEnd;
+    }
+    JsonTokenWriter w = keyOut;
+    w.reset();
+    int start = 0;
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        w.itemSeparator();
+      }
+      int n = ends[i] - start;
+      if (!w.asciiString(known, start, n)) {
+        String text = new String(known, start, n, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') >= 0) {
+          return false; // as string() refuses it
+        }
+        w.value(text);
+      }
+      w.keySeparator();
+      fragmentEnd[i] = w.size();
+      start = ends[i];
+    }
+    keyFragments[count] = w.toBytes();
+    return true;
   }
 
   /** Compares the keys of two edges by their UTF-8 bytes, unsigned: code point order for valid UTF-8. */

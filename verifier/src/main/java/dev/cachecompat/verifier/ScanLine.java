@@ -1,6 +1,7 @@
 package dev.cachecompat.verifier;
 
 import dev.cachecompat.core.Finding;
+import dev.cachecompat.core.PythonVersion;
 import dev.cachecompat.core.Verdict;
 import java.util.List;
 
@@ -47,14 +48,37 @@ final class ScanLine {
       len += n;
     }
 
+    /** Small enough for C1 to inline where it is used (growing is out of line). */
     private void ensure(int n) {
       if (buf.length - len < n) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        grow(n);
       }
+    }
+
+    private void grow(int n) {
+      buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
     }
 
     byte[] toByteArray() {
       return java.util.Arrays.copyOf(buf, len);
+    }
+
+    /**
+     * Appends {@code prefix}, then {@code n} bytes of {@code b} from {@code off} between quotes: bytes that need no
+     * escape.
+     */
+    void quoted(byte[] prefix, byte[] b, int off, int n) {
+      int k = prefix.length;
+      ensure(k + n + 2);
+      byte[] d = buf;
+      int p = len;
+      System.arraycopy(prefix, 0, d, p, k);
+      p += k;
+      d[p++] = '"';
+      System.arraycopy(b, off, d, p, n);
+      p += n;
+      d[p++] = '"';
+      len = p;
     }
 
     /** Appends {@code n} bytes of {@code b} from {@code off} between quotes: bytes that need no escape. */
@@ -196,9 +220,22 @@ final class ScanLine {
   private static final byte[] OFFSET = ascii(",\"offset\":");
   private static final byte[] MESSAGE = ascii(",\"message\":");
   private static final byte[] END = ascii("]}\n");
+  private static final byte[] NO_PROTOCOL_VALUE = ascii(",\"protocol\":null,\"min_python\":null,\"value\":");
+  private static final byte[] NO_TTL_NO_FINDINGS = ascii(",\"ttl_s\":null,\"findings\":[]}\n");
+  /** Protocols and Python minor versions of {@link #PROTOCOL_VALUE}. */
+  private static final int PROTOCOLS = 6;
+  private static final int MINORS = 16;
+  /**
+   * {@code ,"protocol":P,"min_python":"M.m","value":} by protocol (0-5), major (2 or 3) and minor (0-15): the
+   * pickles' common parts between the verdict and the value.
+   */
+  private static final byte[][][][] PROTOCOL_VALUE = new byte[PROTOCOLS][2][MINORS][];
   /** {@code "format","ok":...,"verdict":"..."} for the formats the classifier writes, by format, ok, verdict. */
   private static final String[] FORMATS = {"pickle", "json", "text", "int", "bytes", "other"};
   private static final byte[][][][] FORMAT_OK_VERDICT = new byte[FORMATS.length][2][Verdict.values().length][];
+  /** {@code ,"flags":null,"format":} and then {@link #FORMAT_OK_VERDICT}'s bytes: a line without flags. */
+  private static final byte[][][][] NO_FLAGS_FORMAT_OK_VERDICT =
+      new byte[FORMATS.length][2][Verdict.values().length][];
 
   static {
     for (int f = 0; f < FORMATS.length; f++) {
@@ -209,6 +246,29 @@ final class ScanLine {
           b.write(ok == 1 ? OK_TRUE : OK_FALSE);
           b.string(v.label());
           FORMAT_OK_VERDICT[f][ok][v.ordinal()] = b.toByteArray();
+          Bytes n = new Bytes(64);
+          n.write(FLAGS);
+          n.write(NULL);
+          n.write(FORMAT);
+          n.write(FORMAT_OK_VERDICT[f][ok][v.ordinal()]);
+          NO_FLAGS_FORMAT_OK_VERDICT[f][ok][v.ordinal()] = n.toByteArray();
+        }
+      }
+    }
+    for (int p = 0; p < PROTOCOLS; p++) {
+      for (int major = 2; major <= 3; major++) {
+        for (int minor = 0; minor < MINORS; minor++) {
+          Bytes b = new Bytes(64);
+          b.write(PROTOCOL);
+          b.number(p);
+          b.write(MIN_PYTHON);
+          b.write('"');
+          b.number(major);
+          b.write('.');
+          b.number(minor);
+          b.write('"');
+          b.write(VALUE);
+          PROTOCOL_VALUE[p][major - 2][minor] = b.toByteArray();
         }
       }
     }
@@ -263,60 +323,77 @@ final class ScanLine {
    *     {@code r.userKey()} (when not null) is a suffix, as {@link NamespaceResolver#resolve} makes it; or null
    */
   static void write(Bytes out, EntryClassifier.Result r, byte[] rawKey) {
-    out.write(KEY);
+    // the common line in a few copies of precomputed parts: key, namespace and user key, flags to verdict,
+    // protocol to the value's key, the value, ttl to the end
     boolean plain = rawKey != null && isPlain(rawKey) && r.key().length() == rawKey.length;
     if (plain) {
-      out.quoted(rawKey, 0, rawKey.length);
+      out.quoted(KEY, rawKey, 0, rawKey.length);
     } else {
+      out.write(KEY);
       out.string(r.key());
     }
-    if (r.namespace() == null) {
-      out.write(NAMESPACE_NULL);
-    } else {
-      out.write(r.namespace().jsonThroughUserKey());
-    }
+    byte[] namespace = r.namespace() == null ? NAMESPACE_NULL : r.namespace().jsonThroughUserKey();
     String userKey = r.userKey();
     if (plain && userKey != null && userKey.length() <= rawKey.length) {
-      out.quoted(rawKey, rawKey.length - userKey.length(), userKey.length());
+      out.quoted(namespace, rawKey, rawKey.length - userKey.length(), userKey.length());
     } else {
+      out.write(namespace);
       out.string(userKey);
     }
-    out.write(FLAGS);
-    if (r.flags() == null) {
-      out.write(NULL);
-    } else {
-      out.number(Integer.toUnsignedLong(r.flags()));
-    }
-    out.write(FORMAT);
     int format = r.format() == null ? -1 : formatIndex(r.format());
-    if (format >= 0) {
-      out.write(FORMAT_OK_VERDICT[format][r.ok() ? 1 : 0][r.verdict().ordinal()]);
+    if (format >= 0 && r.flags() == null) {
+      out.write(NO_FLAGS_FORMAT_OK_VERDICT[format][r.ok() ? 1 : 0][r.verdict().ordinal()]);
     } else {
-      out.string(r.format());
-      out.write(r.ok() ? OK_TRUE : OK_FALSE);
-      out.string(r.verdict().label());
+      out.write(FLAGS);
+      if (r.flags() == null) {
+        out.write(NULL);
+      } else {
+        out.number(Integer.toUnsignedLong(r.flags()));
+      }
+      out.write(FORMAT);
+      if (format >= 0) {
+        out.write(FORMAT_OK_VERDICT[format][r.ok() ? 1 : 0][r.verdict().ordinal()]);
+      } else {
+        out.string(r.format());
+        out.write(r.ok() ? OK_TRUE : OK_FALSE);
+        out.string(r.verdict().label());
+      }
     }
-    out.write(PROTOCOL);
-    if (r.protocol() == null) {
-      out.write(NULL);
+    Integer protocol = r.protocol();
+    PythonVersion minPython = r.minPython();
+    if (protocol == null && minPython == null) {
+      out.write(NO_PROTOCOL_VALUE);
+    } else if (protocol != null && minPython != null && protocol >= 0 && protocol < PROTOCOLS
+        && minPython.major() >= 2 && minPython.major() <= 3 && minPython.minor() >= 0 && minPython.minor() < MINORS) {
+      out.write(PROTOCOL_VALUE[protocol][minPython.major() - 2][minPython.minor()]);
     } else {
-      out.number(r.protocol().intValue());
+      out.write(PROTOCOL);
+      if (protocol == null) {
+        out.write(NULL);
+      } else {
+        out.number(protocol.intValue());
+      }
+      out.write(MIN_PYTHON);
+      if (minPython == null) {
+        out.write(NULL);
+      } else { // PythonVersion.toString() without making the string
+        out.write('"');
+        out.number(minPython.major());
+        out.write('.');
+        out.number(minPython.minor());
+        out.write('"');
+      }
+      out.write(VALUE);
     }
-    out.write(MIN_PYTHON);
-    if (r.minPython() == null) {
-      out.write(NULL);
-    } else { // PythonVersion.toString() without making the string
-      out.write('"');
-      out.number(r.minPython().major());
-      out.write('.');
-      out.number(r.minPython().minor());
-      out.write('"');
-    }
-    out.write(VALUE);
     if (r.value() == null) {
       out.write(NULL);
     } else {
       out.write(r.value());
+    }
+    List<Finding> findings = r.findings();
+    if (r.ttlSeconds() == null && findings.isEmpty()) {
+      out.write(NO_TTL_NO_FINDINGS);
+      return;
     }
     out.write(TTL);
     if (r.ttlSeconds() == null) {
@@ -324,7 +401,6 @@ final class ScanLine {
     } else {
       out.number(r.ttlSeconds().longValue());
     }
-    List<Finding> findings = r.findings();
     if (findings.isEmpty()) {
       out.write(NO_FINDINGS);
       return;
