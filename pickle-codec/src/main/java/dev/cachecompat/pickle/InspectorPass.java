@@ -2383,12 +2383,9 @@ final class InspectorPass {
   }
 
   /** Eight little-endian bytes; values of 2^63 or more come back negative. */
+  /** The 8 little-endian bytes at {@code at}; small enough for C1 to inline (FRAME in the fast loop). */
   private long u64(int at) {
-    long v = 0;
-    for (int i = 7; i >= 0; i--) {
-      v = (v << 8) | (buf[at + i] & 0xFF);
-    }
-    return v;
+    return (long) InspectorText.LONGS.get(buf, at);
   }
 
   private static int hex(byte c) {
