@@ -121,6 +121,12 @@ final class RedisSource extends AbstractScanSource {
     private static final byte[] TYPE = ascii("TYPE");
     private static final byte[] STRLEN = ascii("STRLEN");
     private static final byte[] GET = ascii("GET");
+    /**
+     * The types this class compares: every type it holds is one of these same objects when equal to it (TYPE's
+     * answers are mapped onto them), so an identity compare says it.
+     */
+    private static final String STRING = "string";
+    private static final String NONE = "none";
 
     final String address;
     private final RespPipe pipe;
@@ -131,6 +137,8 @@ final class RedisSource extends AbstractScanSource {
     private int position;
     private boolean done;
     volatile boolean stopped;
+    /** Advances {@link #position} as a key is delivered (one object for the scan, not one per key). */
+    private final AbstractScanSource.Position delivered = next -> position = next;
 
     NodeScan(String address, RespPipe pipe, SourceOptions options, AbstractScanSource owner) {
       this.address = address;
@@ -268,7 +276,7 @@ final class RedisSource extends AbstractScanSource {
         }
         List<byte[]> keys = new ArrayList<>(Math.min(n, 1 << 16));
         for (int i = 0; i < n; i++) {
-          byte[] k = pipe.readBulk(MAX_KEY_BYTES);
+          byte[] k = pipe.bulk(MAX_KEY_BYTES);
           if (k == null) {
             throw lost(new IOException("SCAN answered an error as a key: " + pipe.lastError));
           }
@@ -309,7 +317,7 @@ final class RedisSource extends AbstractScanSource {
         Fetch pending, long budget) {
       int n = end - from;
       String[] type = new String[n];
-      Long[] ttl = new Long[n];
+      long[] ttl = new long[n];
       long[] length = new long[n];
       byte[][] value = new byte[n][];
       if (n > 0) {
@@ -319,6 +327,15 @@ final class RedisSource extends AbstractScanSource {
       // (a single over-budget value still goes alone), read in key order as the keys are delivered.
       int getsEnd = 0; // keys before this index had their GET sent (and read, when they are before i)
       for (int i = 0; i < n; i++) {
+        byte[] whole = value[i];
+        if (whole != null) { // the common case: a string value the fetch read whole (so not gone, no GET)
+          value[i] = null; // delivered: let it go
+          if (!deliverWhole(consumer, keys.get(from + i), whole, ttl[i], from + i + 1)) {
+            drainGets(i + 1, getsEnd, type, value, length);
+            return false;
+          }
+          continue;
+        }
         String t = type[i];
         boolean fetched = false;
         if (wantsGet(type[i], value[i], length[i])) {
@@ -345,20 +362,18 @@ final class RedisSource extends AbstractScanSource {
             fetched = true;
           }
         }
-        Long pttl = ttl[i];
-        if (t == null || t.equals("none") || (pttl != null && pttl == -2) || (fetched && value[i] == null)) {
+        long pttl = ttl[i];
+        if (t == null || t == NONE || pttl == -2 || (fetched && value[i] == null)) {
           if (!skipVanished(from + i + 1)) {
             drainGets(i + 1, getsEnd, type, value, length);
             return false;
           }
           continue;
         }
-        long len = "string".equals(t) ? (value[i] != null ? value[i].length : length[i]) : -1;
-        RawEntry e = new RawEntry(keys.get(from + i), value[i], len, null,
-            pttl == null ? null : ttlFromMillis(pttl), t);
+        long len = t == STRING ? (value[i] != null ? value[i].length : length[i]) : -1;
+        RawEntry e = new RawEntry(keys.get(from + i), value[i], len, null, ttlFromMillis(pttl), t);
         value[i] = null; // delivered: let it go
-        int next = from + i + 1;
-        if (!owner.deliver(consumer, e, () -> position = next)) {
+        if (!owner.deliver(consumer, e, delivered, from + i + 1)) {
           drainGets(i + 1, getsEnd, type, value, length);
           return false;
         }
@@ -366,8 +381,17 @@ final class RedisSource extends AbstractScanSource {
       return true;
     }
 
+    /**
+     * Delivers a string that the fetch read whole. A method of its own: the batch's loop runs in the interpreter
+     * until C1 compiles it on stack (60,000 back edges: the first 60 batches); this is compiled after 200 keys.
+     */
+    private boolean deliverWhole(EntryConsumer consumer, byte[] key, byte[] value, long pttl, int next) {
+      return owner.deliver(consumer, new RawEntry(key, value, value.length, null, ttlFromMillis(pttl), STRING),
+          delivered, next);
+    }
+
     private boolean wantsGet(String type, byte[] value, long length) {
-      return "string".equals(type) && value == null && length <= options.maxValueBytes();
+      return type == STRING && value == null && length <= options.maxValueBytes();
     }
 
     /**
@@ -408,31 +432,15 @@ final class RedisSource extends AbstractScanSource {
      * GETRANGE failed and STRLEN for the values longer than the fetch's probe, in one more pipeline. A value left
      * null with a length within {@link SourceOptions#maxValueBytes()} is fetched by GET afterwards.
      */
-    private void readFetch(Fetch f, Fetch pending, String[] type, Long[] ttl, long[] length, byte[][] value) {
+    private void readFetch(Fetch f, Fetch pending, String[] type, long[] ttl, long[] length, byte[][] value) {
       List<Integer> untyped = null;
       List<Integer> longer = null;
       for (int i = 0; i < f.n; i++) {
-        if (f.ttlError[i] != null) {
-          throw serverError(f.ttlError[i]);
-        }
-        long pttl = f.ttl[i];
-        ttl[i] = pttl;
-        byte[] head = f.head[i];
-        f.head[i] = null;
-        if (pttl == -2) {
-          type[i] = "none"; // gone by the time PTTL ran
-        } else if (head == null) { // GETRANGE failed: not a string (WRONGTYPE)
-          length[i] = -1;
+        int kind = takeFetched(f, i, type, ttl, length, value);
+        if (kind == UNTYPED) {
           (untyped == null ? untyped = new ArrayList<>() : untyped).add(i);
-        } else {
-          type[i] = "string";
-          if (head.length > f.probe) {
-            (longer == null ? longer = new ArrayList<>() : longer).add(i);
-          } else if (head.length > 0) {
-            length[i] = head.length;
-            value[i] = head;
-          }
-          // empty: an empty string, or a key that appeared between GETRANGE and PTTL; the GET tells
+        } else if (kind == LONGER) {
+          (longer == null ? longer = new ArrayList<>() : longer).add(i);
         }
       }
       if (untyped == null && longer == null) {
@@ -452,7 +460,7 @@ final class RedisSource extends AbstractScanSource {
           if (t == null) {
             throw serverError(pipe.lastError);
           }
-          type[i] = t;
+          type[i] = t.equals(STRING) ? STRING : t.equals(NONE) ? NONE : t;
         }
         for (int i : longer == null ? List.<Integer>of() : longer) {
           long len = pipe.readInteger();
@@ -465,6 +473,44 @@ final class RedisSource extends AbstractScanSource {
       } catch (IOException e) {
         throw lost(e);
       }
+    }
+
+    /** What {@link #takeFetched} answers for a key that needs TYPE (its GETRANGE failed). */
+    private static final int UNTYPED = 1;
+    /** What {@link #takeFetched} answers for a string longer than the fetch's probe (it needs STRLEN). */
+    private static final int LONGER = 2;
+
+    /**
+     * Takes key {@code i}'s replies out of {@code f} into per-key type, PTTL, length and value: {@link #UNTYPED},
+     * {@link #LONGER}, or 0 when nothing more is to be asked before the GETs. A method of its own, compiled after
+     * 200 keys (the loop that calls it, only on stack after 60 batches).
+     */
+    private int takeFetched(Fetch f, int i, String[] type, long[] ttl, long[] length, byte[][] value) {
+      if (f.ttlError[i] != null) {
+        throw serverError(f.ttlError[i]);
+      }
+      long pttl = f.ttl[i];
+      ttl[i] = pttl;
+      byte[] head = f.head[i];
+      f.head[i] = null;
+      if (pttl == -2) {
+        type[i] = NONE; // gone by the time PTTL ran
+        return 0;
+      }
+      if (head == null) { // GETRANGE failed: not a string (WRONGTYPE)
+        length[i] = -1;
+        return UNTYPED;
+      }
+      type[i] = STRING;
+      if (head.length > f.probe) {
+        return LONGER;
+      }
+      if (head.length > 0) {
+        length[i] = head.length;
+        value[i] = head;
+      }
+      // empty: an empty string, or a key that appeared between GETRANGE and PTTL; the GET tells
+      return 0;
     }
 
     private boolean skipVanished(int next) {
@@ -495,10 +541,6 @@ final class RedisSource extends AbstractScanSource {
    * {@code ttlError[i]} is set when PTTL failed.
    */
   static final class Fetch {
-    private static final byte[] GETRANGE = "*4\r\n$8\r\nGETRANGE\r\n$".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PTTL = "*2\r\n$4\r\nPTTL\r\n$".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CRLF = {'\r', '\n'};
-
     final List<byte[]> keys;
     final int from;
     final int n;
@@ -522,12 +564,9 @@ final class RedisSource extends AbstractScanSource {
     /** Buffers (does not flush) the fetch of {@code n > 0} keys from {@code from}. */
     static Fetch send(RespPipe pipe, List<byte[]> keys, int from, int n, long budget, long maxValueBytes) {
       long probe = Math.min(maxValueBytes, budget / n);
-      byte[] range = ("\r\n$1\r\n0\r\n$" + Long.toString(probe).length() + "\r\n" + probe + "\r\n")
-          .getBytes(StandardCharsets.US_ASCII);
+      byte[] middle = RespPipe.getrangeAndPttlMiddle(probe);
       for (int i = 0; i < n; i++) {
-        byte[] k = keys.get(from + i);
-        pipe.keyCommand(GETRANGE, k, range);
-        pipe.keyCommand(PTTL, k, CRLF);
+        pipe.getrangeAndPttl(keys.get(from + i), middle);
       }
       return new Fetch(keys, from, n, probe);
     }
@@ -543,12 +582,20 @@ final class RedisSource extends AbstractScanSource {
       }
       read = true;
       for (int i = 0; i < n; i++) {
-        head[i] = pipe.readBulk(probe + 1);
-        long t = pipe.readInteger();
-        ttl[i] = t;
-        if (t == Long.MIN_VALUE) {
-          ttlError[i] = pipe.lastError;
-        }
+        readKey(pipe, i);
+      }
+    }
+
+    /**
+     * Key {@code i}'s two replies. A method of its own: the loop above runs in the interpreter until its batch
+     * loop is compiled on stack (60,000 back edges under C1: the first 60 batches), this is compiled after 200 keys.
+     */
+    private void readKey(RespPipe pipe, int i) throws IOException {
+      head[i] = pipe.bulk(probe + 1);
+      long t = pipe.integer();
+      ttl[i] = t;
+      if (t == Long.MIN_VALUE) {
+        ttlError[i] = pipe.lastError;
       }
     }
   }
