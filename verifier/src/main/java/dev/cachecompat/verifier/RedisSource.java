@@ -125,8 +125,8 @@ final class RedisSource extends AbstractScanSource {
      * The types this class compares: every type it holds is one of these same objects when equal to it (TYPE's
      * answers are mapped onto them), so an identity compare says it.
      */
-    private static final String STRING = "string";
-    private static final String NONE = "none";
+    static final String STRING = "string";
+    static final String NONE = "none";
 
     final String address;
     private final RespPipe pipe;
@@ -316,13 +316,14 @@ final class RedisSource extends AbstractScanSource {
     private boolean deliverBatch(EntryConsumer consumer, List<byte[]> keys, int from, int end, Fetch fetch,
         Fetch pending, long budget) {
       int n = end - from;
-      String[] type = new String[n];
-      long[] ttl = new long[n];
-      long[] length = new long[n];
-      byte[][] value = new byte[n][];
-      if (n > 0) {
-        readFetch(fetch, pending, type, ttl, length, value);
+      if (n == 0) {
+        return true;
       }
+      readFetch(fetch, pending);
+      String[] type = fetch.type;
+      long[] ttl = fetch.ttl;
+      long[] length = fetch.length;
+      byte[][] value = fetch.value;
       // Values longer than the fetch's probe (and empty ones): pipelined GETs, at most `budget` bytes a pipeline
       // (a single over-budget value still goes alone), read in key order as the keys are delivered.
       int getsEnd = 0; // keys before this index had their GET sent (and read, when they are before i)
@@ -428,23 +429,28 @@ final class RedisSource extends AbstractScanSource {
     }
 
     /**
-     * Reads a {@link Fetch} that completed into per-key type, PTTL, length and value; asks TYPE for the keys whose
-     * GETRANGE failed and STRLEN for the values longer than the fetch's probe, in one more pipeline. A value left
-     * null with a length within {@link SourceOptions#maxValueBytes()} is fetched by GET afterwards.
+     * Completes a {@link Fetch} that was read (its per-key type, PTTL, length and value): fails on its first PTTL
+     * error, asks TYPE for the keys whose GETRANGE failed and STRLEN for the values longer than the fetch's probe,
+     * in one more pipeline. A value left null with a length within {@link SourceOptions#maxValueBytes()} is fetched
+     * by GET afterwards.
      */
-    private void readFetch(Fetch f, Fetch pending, String[] type, long[] ttl, long[] length, byte[][] value) {
+    private void readFetch(Fetch f, Fetch pending) {
+      if (f.firstTtlError >= 0) {
+        throw serverError(f.ttlError[f.firstTtlError]);
+      }
+      if (f.untyped == 0 && f.longer == 0) {
+        return;
+      }
+      String[] type = f.type;
+      long[] length = f.length;
       List<Integer> untyped = null;
       List<Integer> longer = null;
       for (int i = 0; i < f.n; i++) {
-        int kind = takeFetched(f, i, type, ttl, length, value);
-        if (kind == UNTYPED) {
+        if (f.kind[i] == Fetch.UNTYPED) {
           (untyped == null ? untyped = new ArrayList<>() : untyped).add(i);
-        } else if (kind == LONGER) {
+        } else if (f.kind[i] == Fetch.LONGER) {
           (longer == null ? longer = new ArrayList<>() : longer).add(i);
         }
-      }
-      if (untyped == null && longer == null) {
-        return;
       }
       readPending(pending);
       for (int i : untyped == null ? List.<Integer>of() : untyped) {
@@ -475,44 +481,6 @@ final class RedisSource extends AbstractScanSource {
       }
     }
 
-    /** What {@link #takeFetched} answers for a key that needs TYPE (its GETRANGE failed). */
-    private static final int UNTYPED = 1;
-    /** What {@link #takeFetched} answers for a string longer than the fetch's probe (it needs STRLEN). */
-    private static final int LONGER = 2;
-
-    /**
-     * Takes key {@code i}'s replies out of {@code f} into per-key type, PTTL, length and value: {@link #UNTYPED},
-     * {@link #LONGER}, or 0 when nothing more is to be asked before the GETs. A method of its own, compiled after
-     * 200 keys (the loop that calls it, only on stack after 60 batches).
-     */
-    private int takeFetched(Fetch f, int i, String[] type, long[] ttl, long[] length, byte[][] value) {
-      if (f.ttlError[i] != null) {
-        throw serverError(f.ttlError[i]);
-      }
-      long pttl = f.ttl[i];
-      ttl[i] = pttl;
-      byte[] head = f.head[i];
-      f.head[i] = null;
-      if (pttl == -2) {
-        type[i] = NONE; // gone by the time PTTL ran
-        return 0;
-      }
-      if (head == null) { // GETRANGE failed: not a string (WRONGTYPE)
-        length[i] = -1;
-        return UNTYPED;
-      }
-      type[i] = STRING;
-      if (head.length > f.probe) {
-        return LONGER;
-      }
-      if (head.length > 0) {
-        length[i] = head.length;
-        value[i] = head;
-      }
-      // empty: an empty string, or a key that appeared between GETRANGE and PTTL; the GET tells
-      return 0;
-    }
-
     private boolean skipVanished(int next) {
       synchronized (owner) {
         position = next;
@@ -533,21 +501,35 @@ final class RedisSource extends AbstractScanSource {
 
   /**
    * One batch's {@code GETRANGE key 0 probe} and {@code PTTL key} for each key, buffered on a {@link RespPipe}
-   * by {@link #send} and read straight into arrays by {@link #read}, in the order they went out.
+   * by {@link #send} and read straight into per-key arrays by {@link #read}, in the order they went out.
    *
    * <p>{@code probe} is the batch's budget divided by its keys, at most the value limit: a GETRANGE answers at
    * most {@code probe + 1} bytes, so a batch holds at most budget + keys bytes of values, and a reply of at most
-   * {@code probe} bytes is the whole value. {@code head[i]} stays null when GETRANGE failed (a non-string);
-   * {@code ttlError[i]} is set when PTTL failed.
+   * {@code probe} bytes is the whole value. As each key is read: a PTTL of -2 makes its type {@code none} (gone); a
+   * failed GETRANGE (a non-string) leaves its type null and its length -1, {@link #UNTYPED}; else its type is
+   * {@code string} and a reply longer than the probe is {@link #LONGER}, an empty one leaves the value null (an
+   * empty string, or a key that appeared between GETRANGE and PTTL: the GET tells), any other is the value.
+   * {@code ttlError[i]} is set when PTTL failed; {@link NodeScan} fails on the first such key before delivering any.
    */
   static final class Fetch {
+    static final byte UNTYPED = 1;
+    static final byte LONGER = 2;
+
     final List<byte[]> keys;
     final int from;
     final int n;
     final long probe;
-    final byte[][] head;
+    final String[] type;
     final long[] ttl;
+    final long[] length;
+    final byte[][] value;
+    final byte[] kind;
     final String[] ttlError;
+    /** The first key whose PTTL failed, or -1. */
+    int firstTtlError = -1;
+    /** How many keys are {@link #UNTYPED} and how many {@link #LONGER}. */
+    int untyped;
+    int longer;
     /** Whether {@link #read} ran (on the scan's thread only). */
     private boolean read;
 
@@ -556,8 +538,11 @@ final class RedisSource extends AbstractScanSource {
       this.from = from;
       this.n = n;
       this.probe = probe;
-      this.head = new byte[n][];
+      this.type = new String[n];
       this.ttl = new long[n];
+      this.length = new long[n];
+      this.value = new byte[n][];
+      this.kind = new byte[n];
       this.ttlError = new String[n];
     }
 
@@ -587,15 +572,36 @@ final class RedisSource extends AbstractScanSource {
     }
 
     /**
-     * Key {@code i}'s two replies. A method of its own: the loop above runs in the interpreter until its batch
-     * loop is compiled on stack (60,000 back edges under C1: the first 60 batches), this is compiled after 200 keys.
+     * Key {@code i}'s two replies, sorted as the class says. A method of its own: the loop above runs in the
+     * interpreter until C1 compiles it on stack (60,000 back edges: the first 60 batches); this is compiled after
+     * 200 keys.
      */
     private void readKey(RespPipe pipe, int i) throws IOException {
-      head[i] = pipe.bulk(probe + 1);
-      long t = pipe.integer();
-      ttl[i] = t;
-      if (t == Long.MIN_VALUE) {
+      byte[] head = pipe.bulk(probe + 1);
+      long pttl = pipe.integer();
+      ttl[i] = pttl;
+      if (pttl == Long.MIN_VALUE) {
         ttlError[i] = pipe.lastError;
+        if (firstTtlError < 0) {
+          firstTtlError = i;
+        }
+        return;
+      }
+      if (pttl == -2) {
+        type[i] = NodeScan.NONE; // gone by the time PTTL ran
+      } else if (head == null) { // GETRANGE failed: not a string (WRONGTYPE)
+        length[i] = -1;
+        kind[i] = UNTYPED;
+        untyped++;
+      } else {
+        type[i] = NodeScan.STRING;
+        if (head.length > probe) {
+          kind[i] = LONGER;
+          longer++;
+        } else if (head.length > 0) {
+          length[i] = head.length;
+          value[i] = head;
+        }
       }
     }
   }
