@@ -20,8 +20,13 @@ import java.util.concurrent.Semaphore;
  * <p>Not thread-safe: one {@link #run} at a time. The workers are daemon threads; {@link #close()} ends them.
  */
 final class ScanPipeline implements AutoCloseable {
-  /** Entries classified per task: big enough to amortize the hand-offs, small enough to flush output often. */
-  static final int CHUNK = 128;
+  /**
+   * Entries classified per task: big enough to amortize the hand-offs, small enough to flush output often (a few
+   * milliseconds of keys). 512 rather than 128: a 1,000,000-key scan took 4-5% less wall time per doubling (fewer
+   * hand-offs and wake-ups between the stages; a chunk's lines, over 64 KiB, go past the output's buffer instead of
+   * through it), and 1-2% less CPU.
+   */
+  static final int CHUNK = 512;
   /** Value bytes between the source and the output at most (besides the source's own batch). */
   static final long IN_FLIGHT_BYTES = 2 * SourceOptions.BATCH_VALUE_BUDGET;
   /** A permit stands for 1 KiB of values: {@code 1 << PERMIT_SHIFT} bytes. */
