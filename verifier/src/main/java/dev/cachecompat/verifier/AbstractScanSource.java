@@ -29,23 +29,36 @@ abstract class AbstractScanSource implements ScanSource {
     return options.sample() > 0 && count.get() >= options.sample();
   }
 
-  /** Counts and hands on one entry; false when the scan must stop (consumer said so, or the sample is full). */
-  final boolean deliver(EntryConsumer consumer, RawEntry entry) {
-    return deliver(consumer, entry, null);
-  }
-
   /**
-   * Like {@link #deliver(EntryConsumer, RawEntry)}, running {@code onDelivered} (which advances the source's
-   * cursor) under the same lock just before the consumer sees the entry, so {@link #cursor()} never names a
-   * position that was not delivered. Deliveries from several threads are serialized on this source.
+   * Counts and hands on one entry; false when the scan must stop (consumer said so, or the sample is full).
+   * Deliveries from several threads are serialized on this source.
    */
-  final synchronized boolean deliver(EntryConsumer consumer, RawEntry entry, Runnable onDelivered) {
+  final synchronized boolean deliver(EntryConsumer consumer, RawEntry entry) {
     if (sampleReached()) {
       return false;
     }
-    if (onDelivered != null) {
-      onDelivered.run();
+    count.incrementAndGet();
+    boolean more = consumer.accept(entry);
+    return more && !sampleReached();
+  }
+
+  /** A position in a source that moves as its entries are delivered: its cursor's state. */
+  interface Position {
+    /** Called under the source's delivery lock as the entry before {@code next} is delivered. */
+    void delivered(int next);
+  }
+
+  /**
+   * Like {@link #deliver(EntryConsumer, RawEntry)}, calling {@code position.delivered(next)} (which advances the
+   * source's cursor) under the same lock just before the consumer sees the entry, so {@link #cursor()} never names
+   * a position that was not delivered. No object per entry for it: under C1 each capturing lambda made is a call
+   * into the VM ({@code Unsafe_AllocateInstance}).
+   */
+  final synchronized boolean deliver(EntryConsumer consumer, RawEntry entry, Position position, int next) {
+    if (sampleReached()) {
+      return false;
     }
+    position.delivered(next);
     count.incrementAndGet();
     boolean more = consumer.accept(entry);
     return more && !sampleReached();

@@ -121,6 +121,12 @@ final class RedisSource extends AbstractScanSource {
     private static final byte[] TYPE = ascii("TYPE");
     private static final byte[] STRLEN = ascii("STRLEN");
     private static final byte[] GET = ascii("GET");
+    /**
+     * The types this class compares: every type it holds is one of these same objects when equal to it (TYPE's
+     * answers are mapped onto them), so an identity compare says it.
+     */
+    static final String STRING = "string";
+    static final String NONE = "none";
 
     final String address;
     private final RespPipe pipe;
@@ -131,6 +137,8 @@ final class RedisSource extends AbstractScanSource {
     private int position;
     private boolean done;
     volatile boolean stopped;
+    /** Advances {@link #position} as a key is delivered (one object for the scan, not one per key). */
+    private final AbstractScanSource.Position delivered = next -> position = next;
 
     NodeScan(String address, RespPipe pipe, SourceOptions options, AbstractScanSource owner) {
       this.address = address;
@@ -268,7 +276,7 @@ final class RedisSource extends AbstractScanSource {
         }
         List<byte[]> keys = new ArrayList<>(Math.min(n, 1 << 16));
         for (int i = 0; i < n; i++) {
-          byte[] k = pipe.readBulk(MAX_KEY_BYTES);
+          byte[] k = pipe.bulk(MAX_KEY_BYTES);
           if (k == null) {
             throw lost(new IOException("SCAN answered an error as a key: " + pipe.lastError));
           }
@@ -308,17 +316,27 @@ final class RedisSource extends AbstractScanSource {
     private boolean deliverBatch(EntryConsumer consumer, List<byte[]> keys, int from, int end, Fetch fetch,
         Fetch pending, long budget) {
       int n = end - from;
-      String[] type = new String[n];
-      Long[] ttl = new Long[n];
-      long[] length = new long[n];
-      byte[][] value = new byte[n][];
-      if (n > 0) {
-        readFetch(fetch, pending, type, ttl, length, value);
+      if (n == 0) {
+        return true;
       }
+      readFetch(fetch, pending);
+      String[] type = fetch.type;
+      long[] ttl = fetch.ttl;
+      long[] length = fetch.length;
+      byte[][] value = fetch.value;
       // Values longer than the fetch's probe (and empty ones): pipelined GETs, at most `budget` bytes a pipeline
       // (a single over-budget value still goes alone), read in key order as the keys are delivered.
       int getsEnd = 0; // keys before this index had their GET sent (and read, when they are before i)
       for (int i = 0; i < n; i++) {
+        byte[] whole = value[i];
+        if (whole != null) { // the common case: a string value the fetch read whole (so not gone, no GET)
+          value[i] = null; // delivered: let it go
+          if (!deliverWhole(consumer, keys.get(from + i), whole, ttl[i], from + i + 1)) {
+            drainGets(i + 1, getsEnd, type, value, length);
+            return false;
+          }
+          continue;
+        }
         String t = type[i];
         boolean fetched = false;
         if (wantsGet(type[i], value[i], length[i])) {
@@ -345,20 +363,18 @@ final class RedisSource extends AbstractScanSource {
             fetched = true;
           }
         }
-        Long pttl = ttl[i];
-        if (t == null || t.equals("none") || (pttl != null && pttl == -2) || (fetched && value[i] == null)) {
+        long pttl = ttl[i];
+        if (t == null || t == NONE || pttl == -2 || (fetched && value[i] == null)) {
           if (!skipVanished(from + i + 1)) {
             drainGets(i + 1, getsEnd, type, value, length);
             return false;
           }
           continue;
         }
-        long len = "string".equals(t) ? (value[i] != null ? value[i].length : length[i]) : -1;
-        RawEntry e = new RawEntry(keys.get(from + i), value[i], len, null,
-            pttl == null ? null : ttlFromMillis(pttl), t);
+        long len = t == STRING ? (value[i] != null ? value[i].length : length[i]) : -1;
+        RawEntry e = new RawEntry(keys.get(from + i), value[i], len, null, ttlFromMillis(pttl), t);
         value[i] = null; // delivered: let it go
-        int next = from + i + 1;
-        if (!owner.deliver(consumer, e, () -> position = next)) {
+        if (!owner.deliver(consumer, e, delivered, from + i + 1)) {
           drainGets(i + 1, getsEnd, type, value, length);
           return false;
         }
@@ -366,8 +382,17 @@ final class RedisSource extends AbstractScanSource {
       return true;
     }
 
+    /**
+     * Delivers a string that the fetch read whole. A method of its own: the batch's loop runs in the interpreter
+     * until C1 compiles it on stack (60,000 back edges: the first 60 batches); this is compiled after 200 keys.
+     */
+    private boolean deliverWhole(EntryConsumer consumer, byte[] key, byte[] value, long pttl, int next) {
+      return owner.deliver(consumer, new RawEntry(key, value, value.length, null, ttlFromMillis(pttl), STRING),
+          delivered, next);
+    }
+
     private boolean wantsGet(String type, byte[] value, long length) {
-      return "string".equals(type) && value == null && length <= options.maxValueBytes();
+      return type == STRING && value == null && length <= options.maxValueBytes();
     }
 
     /**
@@ -404,39 +429,28 @@ final class RedisSource extends AbstractScanSource {
     }
 
     /**
-     * Reads a {@link Fetch} that completed into per-key type, PTTL, length and value; asks TYPE for the keys whose
-     * GETRANGE failed and STRLEN for the values longer than the fetch's probe, in one more pipeline. A value left
-     * null with a length within {@link SourceOptions#maxValueBytes()} is fetched by GET afterwards.
+     * Completes a {@link Fetch} that was read (its per-key type, PTTL, length and value): fails on its first PTTL
+     * error, asks TYPE for the keys whose GETRANGE failed and STRLEN for the values longer than the fetch's probe,
+     * in one more pipeline. A value left null with a length within {@link SourceOptions#maxValueBytes()} is fetched
+     * by GET afterwards.
      */
-    private void readFetch(Fetch f, Fetch pending, String[] type, Long[] ttl, long[] length, byte[][] value) {
+    private void readFetch(Fetch f, Fetch pending) {
+      if (f.firstTtlError >= 0) {
+        throw serverError(f.ttlError[f.firstTtlError]);
+      }
+      if (f.untyped == 0 && f.longer == 0) {
+        return;
+      }
+      String[] type = f.type;
+      long[] length = f.length;
       List<Integer> untyped = null;
       List<Integer> longer = null;
       for (int i = 0; i < f.n; i++) {
-        if (f.ttlError[i] != null) {
-          throw serverError(f.ttlError[i]);
-        }
-        long pttl = f.ttl[i];
-        ttl[i] = pttl;
-        byte[] head = f.head[i];
-        f.head[i] = null;
-        if (pttl == -2) {
-          type[i] = "none"; // gone by the time PTTL ran
-        } else if (head == null) { // GETRANGE failed: not a string (WRONGTYPE)
-          length[i] = -1;
+        if (f.kind[i] == Fetch.UNTYPED) {
           (untyped == null ? untyped = new ArrayList<>() : untyped).add(i);
-        } else {
-          type[i] = "string";
-          if (head.length > f.probe) {
-            (longer == null ? longer = new ArrayList<>() : longer).add(i);
-          } else if (head.length > 0) {
-            length[i] = head.length;
-            value[i] = head;
-          }
-          // empty: an empty string, or a key that appeared between GETRANGE and PTTL; the GET tells
+        } else if (f.kind[i] == Fetch.LONGER) {
+          (longer == null ? longer = new ArrayList<>() : longer).add(i);
         }
-      }
-      if (untyped == null && longer == null) {
-        return;
       }
       readPending(pending);
       for (int i : untyped == null ? List.<Integer>of() : untyped) {
@@ -452,7 +466,7 @@ final class RedisSource extends AbstractScanSource {
           if (t == null) {
             throw serverError(pipe.lastError);
           }
-          type[i] = t;
+          type[i] = t.equals(STRING) ? STRING : t.equals(NONE) ? NONE : t;
         }
         for (int i : longer == null ? List.<Integer>of() : longer) {
           long len = pipe.readInteger();
@@ -487,25 +501,35 @@ final class RedisSource extends AbstractScanSource {
 
   /**
    * One batch's {@code GETRANGE key 0 probe} and {@code PTTL key} for each key, buffered on a {@link RespPipe}
-   * by {@link #send} and read straight into arrays by {@link #read}, in the order they went out.
+   * by {@link #send} and read straight into per-key arrays by {@link #read}, in the order they went out.
    *
    * <p>{@code probe} is the batch's budget divided by its keys, at most the value limit: a GETRANGE answers at
    * most {@code probe + 1} bytes, so a batch holds at most budget + keys bytes of values, and a reply of at most
-   * {@code probe} bytes is the whole value. {@code head[i]} stays null when GETRANGE failed (a non-string);
-   * {@code ttlError[i]} is set when PTTL failed.
+   * {@code probe} bytes is the whole value. As each key is read: a PTTL of -2 makes its type {@code none} (gone); a
+   * failed GETRANGE (a non-string) leaves its type null and its length -1, {@link #UNTYPED}; else its type is
+   * {@code string} and a reply longer than the probe is {@link #LONGER}, an empty one leaves the value null (an
+   * empty string, or a key that appeared between GETRANGE and PTTL: the GET tells), any other is the value.
+   * {@code ttlError[i]} is set when PTTL failed; {@link NodeScan} fails on the first such key before delivering any.
    */
   static final class Fetch {
-    private static final byte[] GETRANGE = "*4\r\n$8\r\nGETRANGE\r\n$".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PTTL = "*2\r\n$4\r\nPTTL\r\n$".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CRLF = {'\r', '\n'};
+    static final byte UNTYPED = 1;
+    static final byte LONGER = 2;
 
     final List<byte[]> keys;
     final int from;
     final int n;
     final long probe;
-    final byte[][] head;
+    final String[] type;
     final long[] ttl;
+    final long[] length;
+    final byte[][] value;
+    final byte[] kind;
     final String[] ttlError;
+    /** The first key whose PTTL failed, or -1. */
+    int firstTtlError = -1;
+    /** How many keys are {@link #UNTYPED} and how many {@link #LONGER}. */
+    int untyped;
+    int longer;
     /** Whether {@link #read} ran (on the scan's thread only). */
     private boolean read;
 
@@ -514,20 +538,20 @@ final class RedisSource extends AbstractScanSource {
       this.from = from;
       this.n = n;
       this.probe = probe;
-      this.head = new byte[n][];
+      this.type = new String[n];
       this.ttl = new long[n];
+      this.length = new long[n];
+      this.value = new byte[n][];
+      this.kind = new byte[n];
       this.ttlError = new String[n];
     }
 
     /** Buffers (does not flush) the fetch of {@code n > 0} keys from {@code from}. */
     static Fetch send(RespPipe pipe, List<byte[]> keys, int from, int n, long budget, long maxValueBytes) {
       long probe = Math.min(maxValueBytes, budget / n);
-      byte[] range = ("\r\n$1\r\n0\r\n$" + Long.toString(probe).length() + "\r\n" + probe + "\r\n")
-          .getBytes(StandardCharsets.US_ASCII);
+      byte[] middle = RespPipe.getrangeAndPttlMiddle(probe);
       for (int i = 0; i < n; i++) {
-        byte[] k = keys.get(from + i);
-        pipe.keyCommand(GETRANGE, k, range);
-        pipe.keyCommand(PTTL, k, CRLF);
+        pipe.getrangeAndPttl(keys.get(from + i), middle);
       }
       return new Fetch(keys, from, n, probe);
     }
@@ -543,11 +567,40 @@ final class RedisSource extends AbstractScanSource {
       }
       read = true;
       for (int i = 0; i < n; i++) {
-        head[i] = pipe.readBulk(probe + 1);
-        long t = pipe.readInteger();
-        ttl[i] = t;
-        if (t == Long.MIN_VALUE) {
-          ttlError[i] = pipe.lastError;
+        readKey(pipe, i);
+      }
+    }
+
+    /**
+     * Key {@code i}'s two replies, sorted as the class says. A method of its own: the loop above runs in the
+     * interpreter until C1 compiles it on stack (60,000 back edges: the first 60 batches); this is compiled after
+     * 200 keys.
+     */
+    private void readKey(RespPipe pipe, int i) throws IOException {
+      byte[] head = pipe.bulk(probe + 1);
+      long pttl = pipe.integer();
+      ttl[i] = pttl;
+      if (pttl == Long.MIN_VALUE) {
+        ttlError[i] = pipe.lastError;
+        if (firstTtlError < 0) {
+          firstTtlError = i;
+        }
+        return;
+      }
+      if (pttl == -2) {
+        type[i] = NodeScan.NONE; // gone by the time PTTL ran
+      } else if (head == null) { // GETRANGE failed: not a string (WRONGTYPE)
+        length[i] = -1;
+        kind[i] = UNTYPED;
+        untyped++;
+      } else {
+        type[i] = NodeScan.STRING;
+        if (head.length > probe) {
+          kind[i] = LONGER;
+          longer++;
+        } else if (head.length > 0) {
+          length[i] = head.length;
+          value[i] = head;
         }
       }
     }

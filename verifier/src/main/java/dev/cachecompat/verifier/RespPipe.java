@@ -46,6 +46,17 @@ final class RespPipe implements Closeable {
     this.out = socket.getOutputStream();
   }
 
+  private RespPipe(InputStream in, OutputStream out) {
+    this.socket = null;
+    this.in = in;
+    this.out = out;
+  }
+
+  /** A pipe over streams instead of a socket (for tests: replies that arrive a few bytes at a time). */
+  static RespPipe over(InputStream in, OutputStream out) {
+    return new RespPipe(in, out);
+  }
+
   /**
    * Connects, authenticates ({@code user} may be null for the default user; no AUTH without a password) and
    * selects {@code database}; {@code timeout} bounds the connect and every read.
@@ -135,6 +146,51 @@ final class RespPipe implements Closeable {
     wlen += rest.length;
   }
 
+  /** {@code *4\r\n$8\r\nGETRANGE\r\n$}: the start of a GETRANGE command, up to its key's length. */
+  private static final byte[] GETRANGE_HEAD = "*4\r\n$8\r\nGETRANGE\r\n$".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The middle part {@link #getrangeAndPttl} takes: what follows a GETRANGE's key ({@code 0} and {@code probe} as
+   * bulk strings), then a PTTL command up to its key's length.
+   */
+  static byte[] getrangeAndPttlMiddle(long probe) {
+    String p = Long.toString(probe);
+    return ("\r\n$1\r\n0\r\n$" + p.length() + "\r\n" + p + "\r\n*2\r\n$4\r\nPTTL\r\n$")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Buffers {@code GETRANGE key 0 probe} and {@code PTTL key}, {@code middle} being {@link #getrangeAndPttlMiddle}
+   * of the probe: one call and four copies per key (the scan's per-key commands) instead of two calls of three.
+   */
+  void getrangeAndPttl(byte[] key, byte[] middle) {
+    int k = key.length;
+    reserve(2 * k + middle.length + GETRANGE_HEAD.length + 32);
+    byte[] w = wbuf;
+    System.arraycopy(GETRANGE_HEAD, 0, w, wlen, GETRANGE_HEAD.length);
+    wlen += GETRANGE_HEAD.length;
+    int lenStart = wlen;
+    writeDecimal(k);
+    int lenDigits = wlen - lenStart;
+    int p = wlen;
+    w[p++] = '\r';
+    w[p++] = '\n';
+    System.arraycopy(key, 0, w, p, k);
+    p += k;
+    System.arraycopy(middle, 0, w, p, middle.length);
+    p += middle.length;
+    for (int i = 0; i < lenDigits; i++) { // the key's length again
+      w[p++] = w[lenStart + i];
+    }
+    w[p++] = '\r';
+    w[p++] = '\n';
+    System.arraycopy(key, 0, w, p, k);
+    p += k;
+    w[p++] = '\r';
+    w[p++] = '\n';
+    wlen = p;
+  }
+
   /**
    * Writes a length (not negative) in decimal. No division below 100 (the key lengths of a scan): C1, which runs
    * the scan, compiles each division to a divide instruction, and the long form to a runtime call.
@@ -196,6 +252,82 @@ final class RespPipe implements Closeable {
       throw new IOException("bulk reply of " + len + " bytes where at most " + max + " were asked for");
     }
     return readBulkBody((int) len);
+  }
+
+  /**
+   * {@link #readBulk}: the same answers and the same failures, in one call for the scan's common reply (a bulk
+   * string of at most {@code max} bytes already whole in the buffer, at most 9 digits of length); any other reply
+   * is left, unread, to {@link #readBulk}.
+   *
+   * @throws IOException as {@link #readBulk} does
+   */
+  byte[] bulk(long max) throws IOException {
+    if (rpos == rlen) {
+      fill(); // as readBulk would first
+    }
+    byte[] r = rbuf;
+    int p = rpos;
+    int lim = rlen;
+    if (p < lim && r[p] == '$') {
+      int q = p + 1;
+      int end = Math.min(lim, q + 9);
+      int len = 0;
+      while (q < end) {
+        int d = r[q] - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        len = len * 10 + d;
+        q++;
+      }
+      int body = q + 2;
+      if (q > p + 1 && body <= lim && r[q] == '\r' && r[q + 1] == '\n' && len <= max
+          && lim - body >= len + 2 && r[body + len] == '\r' && r[body + len + 1] == '\n') {
+        byte[] b = new byte[len];
+        System.arraycopy(r, body, b, 0, len);
+        rpos = body + len + 2;
+        return b;
+      }
+    }
+    return readBulk(max);
+  }
+
+  /**
+   * {@link #readInteger}: the same answers and the same failures, in one call when the reply is an integer already
+   * whole in the buffer; any other reply is left, unread, to {@link #readInteger}.
+   *
+   * @throws IOException as {@link #readInteger} does
+   */
+  long integer() throws IOException {
+    if (rpos == rlen) {
+      fill(); // as readInteger would first
+    }
+    byte[] r = rbuf;
+    int p = rpos;
+    int lim = rlen;
+    if (lim - p >= 4 && r[p] == ':') {
+      int q = p + 1;
+      boolean negative = r[q] == '-';
+      if (negative) {
+        q++;
+      }
+      int start = q;
+      int end = Math.min(lim, start + 18);
+      long v = 0;
+      while (q < end) {
+        int d = r[q] - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        v = v * 10 + d;
+        q++;
+      }
+      if (q > start && q + 2 <= lim && r[q] == '\r' && r[q + 1] == '\n') {
+        rpos = q + 2;
+        return negative ? -v : v;
+      }
+    }
+    return readInteger();
   }
 
   /** What {@link #readBulkHeader()} answers for an error reply. */
@@ -404,7 +536,9 @@ final class RespPipe implements Closeable {
   @Override
   public void close() {
     try {
-      socket.close();
+      if (socket != null) {
+        socket.close();
+      }
     } catch (IOException e) {
       // closing: nothing left to do
     }

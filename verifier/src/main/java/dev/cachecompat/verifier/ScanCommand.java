@@ -106,10 +106,10 @@ final class ScanCommand implements Callable<Integer> {
                 main.console.out.write(lines, 0, linesLength);
                 main.console.out.flush();
               }
-              for (EntryClassifier.Result r : results) {
-                summary.add(r);
-                progress.update(summary);
+              for (int k = 0, n = results.size(); k < n; k++) {
+                summary.add(results.get(k));
               }
+              progress.update(summary);
               written.set(after);
             });
             if (resume != null) {
@@ -176,8 +176,9 @@ final class ScanCommand implements Callable<Integer> {
       return new Progress(console.terminal ? console : null);
     }
 
+    /** After each chunk of keys: at most four times a second. */
     void update(ScanSummary s) {
-      if (console == null || (s.keys() & 255) != 0) {
+      if (console == null) {
         return;
       }
       long now = System.nanoTime();

@@ -36,25 +36,24 @@ final class ScanSummary {
     final NamespaceResolver.Ns ns;
     final dev.cachecompat.core.PythonVersion readers;
     final String format;
-    final Integer protocol;
+    /** The protocol, or {@link #NO_PROTOCOL}. */
+    final int protocol;
     final String verdict;
     /** The cell's count, shared by every tally of the cell. */
     final long[] keys;
 
-    Tally(EntryClassifier.Result r, String verdict, long[] keys) {
+    Tally(EntryClassifier.Result r, int protocol, String verdict, long[] keys) {
       this.keys = keys;
       this.ns = r.namespace();
       this.readers = r.readers();
       this.format = r.format();
-      this.protocol = r.protocol();
+      this.protocol = protocol;
       this.verdict = verdict;
     }
-
-    boolean sameFieldsAs(EntryClassifier.Result r, String verdict) {
-      return ns == r.namespace() && readers == r.readers() && format == r.format() && verdict == this.verdict
-          && (protocol == null ? r.protocol() == null : r.protocol() != null && protocol.intValue() == r.protocol());
-    }
   }
+
+  /** A tally's protocol when its results have none. */
+  private static final int NO_PROTOCOL = Integer.MIN_VALUE;
 
   /** The count of every cell. */
   private final Map<Cell, long[]> counts = new TreeMap<>(ORDER);
@@ -72,10 +71,35 @@ final class ScanSummary {
   void add(EntryClassifier.Result r) {
     keys++;
     String verdict = r.unreadable() ? "unreadable" : r.verdict().label();
-    tally(r, verdict).keys[0]++;
-    if (r.ok()) {
-      return;
+    Integer boxed = r.protocol();
+    int protocol = boxed == null ? NO_PROTOCOL : boxed;
+    // the recent tallies, searched here rather than by a call per tally (calls C1 would not inline)
+    NamespaceResolver.Ns ns = r.namespace();
+    dev.cachecompat.core.PythonVersion readers = r.readers();
+    String format = r.format();
+    Tally[] recent = this.recent;
+    Tally found = null;
+    for (int i = 0; i < recent.length; i++) {
+      Tally t = recent[i];
+      if (t == null) {
+        break;
+      }
+      if (t.ns == ns && t.readers == readers && t.format == format && t.verdict == verdict
+          && t.protocol == protocol) {
+        found = t;
+        break;
+      }
     }
+    if (found == null) {
+      found = newTally(r, protocol, verdict);
+    }
+    found.keys[0]++;
+    if (!r.ok()) {
+      problem(r, verdict);
+    }
+  }
+
+  private void problem(EntryClassifier.Result r, String verdict) {
     notOk++;
     switch (r.verdict()) {
       case UNSAFE:
@@ -101,22 +125,12 @@ final class ScanSummary {
     }
   }
 
-  /** A tally of {@code r}'s cell: a recent one with the same field objects, else a new one of the cell's counter. */
-  private Tally tally(EntryClassifier.Result r, String verdict) {
-    Tally[] recent = this.recent;
-    for (int i = 0; i < recent.length; i++) {
-      Tally t = recent[i];
-      if (t == null) {
-        break;
-      }
-      if (t.sameFieldsAs(r, verdict)) {
-        return t;
-      }
-    }
+  /** A new tally of {@code r}'s cell (with the cell's counter), first among the recent ones. */
+  private Tally newTally(EntryClassifier.Result r, int protocol, String verdict) {
     Cell cell = new Cell(r.namespace() == null ? "-" : r.namespace().label(),
         r.readers() == null ? "-" : r.readers().toString(), r.format(),
-        r.protocol() == null ? "-" : r.protocol().toString(), verdict);
-    Tally t = new Tally(r, verdict, counts.computeIfAbsent(cell, c -> new long[1]));
+        protocol == NO_PROTOCOL ? "-" : Integer.toString(protocol), verdict);
+    Tally t = new Tally(r, protocol, verdict, counts.computeIfAbsent(cell, c -> new long[1]));
     System.arraycopy(recent, 0, recent, 1, recent.length - 1);
     recent[0] = t;
     return t;

@@ -227,30 +227,45 @@ class RedisSourceIT {
       pipe.flush();
       f.read(pipe);
       assertEquals(100, f.probe);
-      int[] headLengths = {0, 1, 99, 100, 101, 101};
+      // read whole up to the probe (v0: empty, its GET tells), one byte more says longer (STRLEN next)
+      int[] valueLengths = {-1, 1, 99, 100, -1, -1};
+      byte[] kinds = {0, 0, 0, 0, RedisSource.Fetch.LONGER, RedisSource.Fetch.LONGER};
       for (int i = 0; i < 6; i++) {
-        assertEquals(headLengths[i], f.head[i].length, "head of " + new String(keys.get(i)));
+        String k = new String(keys.get(i));
+        assertEquals("string", f.type[i], k);
+        assertEquals(valueLengths[i], f.value[i] == null ? -1 : f.value[i].length, "value of " + k);
+        assertEquals(Math.max(0, valueLengths[i]), f.length[i], "length of " + k);
+        assertEquals(kinds[i], f.kind[i], "kind of " + k);
       }
+      assertEquals(2, f.longer);
       assertEquals(-1, f.ttl[0]);
       assertTrue(f.ttl[2] > 49_000 && f.ttl[2] <= 50_000, "PTTL " + f.ttl[2]);
-      assertEquals(null, f.head[6], "GETRANGE of a list fails");
+      assertEquals(null, f.type[6], "GETRANGE of a list fails: TYPE next");
+      assertEquals(RedisSource.Fetch.UNTYPED, f.kind[6]);
+      assertEquals(-1, f.length[6]);
+      assertEquals(1, f.untyped);
       assertEquals(-1, f.ttl[6]);
-      assertEquals(0, f.head[7].length);
+      assertEquals("none", f.type[7], "gone");
+      assertEquals(null, f.value[7]);
       assertEquals(-2, f.ttl[7]);
+      assertEquals(-1, f.firstTtlError);
       // the value limit caps the probe: 99 bytes read whole, 100 flagged as longer
       RedisSource.Fetch g = RedisSource.Fetch.send(pipe, keys, 2, 2, 1 << 20, 99);
       pipe.flush();
       g.read(pipe);
-      assertEquals(99, g.head[0].length);
-      assertEquals(100, g.head[1].length);
+      assertEquals(99, g.value[0].length);
+      assertEquals(null, g.value[1]);
+      assertEquals(RedisSource.Fetch.LONGER, g.kind[1]);
       // a budget smaller than the keys: probe 0, one byte says "longer", an empty value reads whole
       RedisSource.Fetch h = RedisSource.Fetch.send(pipe, keys, 0, 3, 2, 1 << 20);
       pipe.flush();
       h.read(pipe);
       assertEquals(0, h.probe);
-      assertEquals(0, h.head[0].length);
-      assertEquals(1, h.head[1].length);
-      assertEquals(1, h.head[2].length);
+      assertEquals(null, h.value[0]);
+      assertEquals(0, h.kind[0]);
+      assertEquals("string", h.type[0]);
+      assertEquals(RedisSource.Fetch.LONGER, h.kind[1]);
+      assertEquals(RedisSource.Fetch.LONGER, h.kind[2]);
     }
   }
 
