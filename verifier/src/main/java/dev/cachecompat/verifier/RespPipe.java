@@ -129,23 +129,6 @@ final class RespPipe implements Closeable {
     }
   }
 
-  /**
-   * Buffers {@code prefix}, the key's length, CRLF, the key and {@code rest}: a command on one key whose other
-   * parts are fixed and already encoded (prefix {@code *2\r\n$4\r\nPTTL\r\n$}, rest {@code \r\n}).
-   */
-  void keyCommand(byte[] prefix, byte[] key, byte[] rest) {
-    reserve(prefix.length + key.length + rest.length + 16);
-    System.arraycopy(prefix, 0, wbuf, wlen, prefix.length);
-    wlen += prefix.length;
-    writeDecimal(key.length);
-    wbuf[wlen++] = '\r';
-    wbuf[wlen++] = '\n';
-    System.arraycopy(key, 0, wbuf, wlen, key.length);
-    wlen += key.length;
-    System.arraycopy(rest, 0, wbuf, wlen, rest.length);
-    wlen += rest.length;
-  }
-
   /** {@code *4\r\n$8\r\nGETRANGE\r\n$}: the start of a GETRANGE command, up to its key's length. */
   private static final byte[] GETRANGE_HEAD = "*4\r\n$8\r\nGETRANGE\r\n$".getBytes(StandardCharsets.US_ASCII);
 

@@ -76,11 +76,13 @@ class RespPipeTest {
   private static final String GETRANGE_K = "*4\r\n$8\r\nGETRANGE\r\n$1\r\nk\r\n$1\r\n0\r\n$1\r\n5\r\n";
   private static final String PTTL_K = "*2\r\n$4\r\nPTTL\r\n$1\r\nk\r\n";
 
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
   private static void sendFetchOfK(RespPipe p) {
-    p.keyCommand("*4\r\n$8\r\nGETRANGE\r\n$".getBytes(StandardCharsets.US_ASCII), new byte[] {'k'},
-        "\r\n$1\r\n0\r\n$1\r\n5\r\n".getBytes(StandardCharsets.US_ASCII));
-    p.keyCommand("*2\r\n$4\r\nPTTL\r\n$".getBytes(StandardCharsets.US_ASCII), new byte[] {'k'},
-        "\r\n".getBytes(StandardCharsets.US_ASCII));
+    p.command(ascii("GETRANGE"), ascii("k"), ascii("0"), ascii("5"));
+    p.command(ascii("PTTL"), ascii("k"));
   }
 
   @Test
@@ -165,8 +167,7 @@ class RespPipeTest {
       for (int n : lengths) {
         byte[] key = new byte[n];
         java.util.Arrays.fill(key, (byte) 'k');
-        p.keyCommand("*2\r\n$4\r\nPTTL\r\n$".getBytes(StandardCharsets.US_ASCII), key,
-            "\r\n".getBytes(StandardCharsets.US_ASCII));
+        p.command(ascii("PTTL"), key);
       }
       p.flush();
       assertEquals(expected.toString(), f.request());
@@ -180,8 +181,7 @@ class RespPipeTest {
     java.util.Arrays.fill(key, (byte) 'x');
     String expected = "*2\r\n$4\r\nPTTL\r\n$100000\r\n" + "x".repeat(100_000) + "\r\n";
     try (FakeServer f = new FakeServer(expected.length(), ":-2\r\n"); RespPipe p = f.connect()) {
-      p.keyCommand("*2\r\n$4\r\nPTTL\r\n$".getBytes(StandardCharsets.US_ASCII), key,
-          "\r\n".getBytes(StandardCharsets.US_ASCII));
+      p.command(ascii("PTTL"), key);
       p.flush();
       assertEquals(expected, f.request());
       assertEquals(-2, p.readInteger());
