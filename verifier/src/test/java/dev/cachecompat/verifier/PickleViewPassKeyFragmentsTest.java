@@ -112,12 +112,7 @@ class PickleViewPassKeyFragmentsTest {
     b.write(2);
     b.write('}');
     for (int i = 0; i < keys.length; i++) {
-      b.write('X');
-      b.write(keys[i].length);
-      b.write(0);
-      b.write(0);
-      b.write(0);
-      b.write(keys[i], 0, keys[i].length);
+      binunicode(b, keys[i]);
       b.write(']');
       b.write('K');
       b.write(i);
@@ -128,6 +123,16 @@ class PickleViewPassKeyFragmentsTest {
     return b.toByteArray();
   }
 
+  /** BINUNICODE of the raw key bytes (under 256 of them). */
+  private static void binunicode(ByteArrayOutputStream b, byte[] key) {
+    b.write('X');
+    b.write(key.length);
+    b.write(0);
+    b.write(0);
+    b.write(0);
+    b.write(key, 0, key.length);
+  }
+
   /** A protocol 2 dict of the given raw BINUNICODE keys, valued 0, 1, ... */
   private static byte[] dictPickle(byte[]... keys) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -136,12 +141,7 @@ class PickleViewPassKeyFragmentsTest {
     b.write('}');
     b.write('(');
     for (int i = 0; i < keys.length; i++) {
-      b.write('X');
-      b.write(keys[i].length);
-      b.write(0);
-      b.write(0);
-      b.write(0);
-      b.write(keys[i], 0, keys[i].length);
+      binunicode(b, keys[i]);
       b.write('K');
       b.write(i);
     }
