@@ -80,14 +80,14 @@ class PickleViewPassKeyFragmentsTest {
   @Test
   void aKeyThatIsNotStrictUtf8IsLeftToTheClassicPathEveryTime() {
     PickleViewWriter writer = new PickleViewWriter();
-    byte[] bad = dictPickle(new byte[] {'a'}, new byte[] {(byte) 0xff, 'b'});
+    byte[] bad = PickleViewPassTest.dictPickle(new byte[] {'a'}, new byte[] {(byte) 0xff, 'b'});
     assertNull(writer.pass().render(decoder, bad));
     assertNull(writer.pass().render(decoder, bad)); // the keys are known now, but give no bytes to write
     assertNull(writer.pass().render(decoder, bad));
-    assertEquals("{\"a\":0,\"c\":1}",
-        new String(writer.pass().render(decoder, dictPickle("a".getBytes(), "c".getBytes())), StandardCharsets.UTF_8));
-    assertEquals("{\"a\":0,\"c\":1}",
-        new String(writer.pass().render(decoder, dictPickle("a".getBytes(), "c".getBytes())), StandardCharsets.UTF_8));
+    assertEquals("{\"a\":0,\"c\":1}", new String(writer.pass().render(decoder,
+        PickleViewPassTest.dictPickle(new byte[] {'a'}, new byte[] {'c'})), StandardCharsets.UTF_8));
+    assertEquals("{\"a\":0,\"c\":1}", new String(writer.pass().render(decoder,
+        PickleViewPassTest.dictPickle(new byte[] {'a'}, new byte[] {'c'})), StandardCharsets.UTF_8));
     assertNull(writer.pass().render(decoder, bad));
   }
 
@@ -99,7 +99,7 @@ class PickleViewPassKeyFragmentsTest {
     byte[][] keys = {"b".getBytes(StandardCharsets.UTF_8), "a".getBytes(StandardCharsets.UTF_8),
         "c".getBytes(StandardCharsets.UTF_8)};
     byte[] oneByOne = oneByOne(keys);
-    byte[] batched = dictPickle(keys);
+    byte[] batched = PickleViewPassTest.dictPickle(keys);
     for (byte[] pickle : List.of(batched, batched, oneByOne, oneByOne, batched, oneByOne, batched)) {
       assertTrue(PickleViewPassTest.assertAgrees(decoder, writer, pickle, HexFormat.of().formatHex(pickle)));
     }
@@ -112,40 +112,13 @@ class PickleViewPassKeyFragmentsTest {
     b.write(2);
     b.write('}');
     for (int i = 0; i < keys.length; i++) {
-      binunicode(b, keys[i]);
+      PickleViewPassTest.binunicode(b, keys[i]);
       b.write(']');
       b.write('K');
       b.write(i);
       b.write('a');
       b.write('s');
     }
-    b.write('.');
-    return b.toByteArray();
-  }
-
-  /** BINUNICODE of the raw key bytes (under 256 of them). */
-  private static void binunicode(ByteArrayOutputStream b, byte[] key) {
-    b.write('X');
-    b.write(key.length);
-    b.write(0);
-    b.write(0);
-    b.write(0);
-    b.write(key, 0, key.length);
-  }
-
-  /** A protocol 2 dict of the given raw BINUNICODE keys, valued 0, 1, ... */
-  private static byte[] dictPickle(byte[]... keys) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write(0x80);
-    b.write(2);
-    b.write('}');
-    b.write('(');
-    for (int i = 0; i < keys.length; i++) {
-      binunicode(b, keys[i]);
-      b.write('K');
-      b.write(i);
-    }
-    b.write('u');
     b.write('.');
     return b.toByteArray();
   }

@@ -157,25 +157,34 @@ class PickleViewPassTest {
 
   /** A protocol 2 pickle of a dict of {@code keys} (in this insertion order, duplicates kept) to 0, 1, 2, ... */
   private static byte[] dictPickle(List<String> keys) {
+    return dictPickle(keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new));
+  }
+
+  /** The same, of raw BINUNICODE keys (each under 256 bytes), not necessarily valid UTF-8. */
+  static byte[] dictPickle(byte[]... keys) {
     java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
     b.write(0x80);
     b.write(2);
     b.write('}');
     b.write('(');
-    for (int i = 0; i < keys.size(); i++) {
-      byte[] k = keys.get(i).getBytes(StandardCharsets.UTF_8);
-      b.write('X');
-      b.write(k.length);
-      b.write(0);
-      b.write(0);
-      b.write(0);
-      b.write(k, 0, k.length);
+    for (int i = 0; i < keys.length; i++) {
+      binunicode(b, keys[i]);
       b.write('K');
       b.write(i);
     }
     b.write('u');
     b.write('.');
     return b.toByteArray();
+  }
+
+  /** BINUNICODE of the raw key bytes (under 256 of them). */
+  static void binunicode(java.io.ByteArrayOutputStream b, byte[] key) {
+    b.write('X');
+    b.write(key.length);
+    b.write(0);
+    b.write(0);
+    b.write(0);
+    b.write(key, 0, key.length);
   }
 
   @Test
