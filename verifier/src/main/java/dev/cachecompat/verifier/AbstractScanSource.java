@@ -33,13 +33,8 @@ abstract class AbstractScanSource implements ScanSource {
    * Counts and hands on one entry; false when the scan must stop (consumer said so, or the sample is full).
    * Deliveries from several threads are serialized on this source.
    */
-  final synchronized boolean deliver(EntryConsumer consumer, RawEntry entry) {
-    if (sampleReached()) {
-      return false;
-    }
-    count.incrementAndGet();
-    boolean more = consumer.accept(entry);
-    return more && !sampleReached();
+  final boolean deliver(EntryConsumer consumer, RawEntry entry) {
+    return deliver(consumer, entry, NO_POSITION, 0);
   }
 
   /** A position in a source that moves as its entries are delivered: its cursor's state. */
@@ -47,6 +42,9 @@ abstract class AbstractScanSource implements ScanSource {
     /** Called under the source's delivery lock as the entry before {@code next} is delivered. */
     void delivered(int next);
   }
+
+  /** The position of a source that keeps none (one shared object, none made per entry). */
+  private static final Position NO_POSITION = next -> { };
 
   /**
    * Like {@link #deliver(EntryConsumer, RawEntry)}, calling {@code position.delivered(next)} (which advances the
