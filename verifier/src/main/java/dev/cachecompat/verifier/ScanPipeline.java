@@ -208,8 +208,8 @@ final class ScanPipeline implements AutoCloseable {
 
   /**
    * A result's value (its JSON view, which its line holds too) up to this long stays with the result the output
-   * holds until its chunk is written, rather than a copy of the result being made without it: 128 keys of at most
-   * 4 KiB a chunk. Longer values are dropped.
+   * holds until its chunk is written, rather than a copy of the result being made without it: {@link #CHUNK} keys
+   * of at most 4 KiB a chunk. Longer values are dropped.
    */
   static final int KEPT_VALUE_BYTES = 4096;
 
