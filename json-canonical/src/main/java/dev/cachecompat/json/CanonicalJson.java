@@ -25,7 +25,6 @@ import java.io.OutputStream;
  * with no JSON form, and {@link NullPointerException} for a null argument where a value is required.
  */
 public final class CanonicalJson {
-  private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
   private static final CanonicalJson PYTHON = builder().build();
   private static final CanonicalJson RFC8785 = builder().style(JsonStyle.RFC8785).build();
 
@@ -35,6 +34,7 @@ public final class CanonicalJson {
   private final boolean allowNonFinite;
   private final boolean refuseDuplicateKeys;
   private final Limits limits;
+  /** The builder's mapper; null for the default one, made only when first needed ({@link #mapper()}). */
   private final ObjectMapper mapper;
   private final JsonReader parser;
 
@@ -157,7 +157,15 @@ public final class CanonicalJson {
   }
 
   ObjectMapper mapper() {
-    return mapper;
+    return mapper != null ? mapper : DefaultMapper.INSTANCE;
+  }
+
+  /**
+   * The mapper of instances built without one, made on first use: an {@code ObjectMapper}'s setup costs a
+   * command-line run tens of milliseconds, and most uses (JSON trees, maps, strings, numbers) never need it.
+   */
+  private static final class DefaultMapper {
+    static final ObjectMapper INSTANCE = new ObjectMapper();
   }
 
   /**
@@ -313,7 +321,7 @@ public final class CanonicalJson {
     private Boolean allowNonFinite;
     private Boolean refuseDuplicateKeys;
     private Limits limits = Limits.defaults();
-    private ObjectMapper mapper = DEFAULT_MAPPER;
+    private ObjectMapper mapper;
 
     private Builder() {}
 
