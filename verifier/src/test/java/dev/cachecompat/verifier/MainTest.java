@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -35,5 +38,47 @@ class MainTest {
     Cli r = Cli.run("--help");
     assertEquals(0, r.status());
     assertTrue(r.out().contains("2   usage or I/O error"), r.out());
+  }
+
+  @Test
+  void helpListsEveryCommandInOrder() {
+    Cli r = Cli.run("--help");
+    assertEquals(0, r.status());
+    int at = r.out().indexOf("Commands:");
+    assertTrue(at > 0, r.out());
+    for (String command : List.of("inspect", "decode", "json", "scan", "migrate", "bench", "demo")) {
+      int next = r.out().indexOf("\n  " + command + " ", at);
+      assertTrue(next > at, command + " missing or out of order in " + r.out());
+      at = next;
+    }
+  }
+
+  @Test
+  void aNamedCommandIsBuiltAloneAndAnythingElseGetsThemAll() {
+    Main main = new Main(new Console(new ByteArrayInputStream(new byte[0]), new PrintStream(System.out),
+        new PrintStream(System.err), false));
+    assertEquals(List.of("scan"), List.copyOf(Main.commandLine(main, new String[] {"scan", "x"})
+        .getSubcommands().keySet()));
+    assertEquals(List.of("json"), List.copyOf(Main.commandLine(main, new String[] {"json", "check"})
+        .getSubcommands().keySet()));
+    List<String> all = List.of("inspect", "decode", "json", "scan", "migrate", "bench", "demo");
+    for (String[] args : List.of(new String[0], new String[] {"--debug", "scan"}, new String[] {"sacn"},
+        new String[] {"--help"})) {
+      assertEquals(all, List.copyOf(Main.commandLine(main, args).getSubcommands().keySet()), String.join(" ", args));
+    }
+  }
+
+  @Test
+  void aMistypedCommandIsAUsageError() {
+    Cli r = Cli.run("sacn");
+    assertEquals(2, r.status());
+    assertEquals("cachecompat: Unmatched argument at index 0: 'sacn' (try --help)\n", r.err());
+  }
+
+  @Test
+  void optionsBeforeTheCommandStillReachIt() {
+    Cli r = Cli.run("--debug", "inspect", "--bogus", "x");
+    assertEquals(2, r.status());
+    assertTrue(r.err().startsWith("cachecompat: Unknown option: '--bogus'"), r.err());
   }
 }
