@@ -23,10 +23,12 @@ import picocli.CommandLine.ParentCommand;
  * volatile sink, so the JIT cannot drop it. Reading the files and printing are outside the timed loop, as are
  * the JSON view rendering and output formatting of {@code decode}.
  */
-@Command(name = "bench", description = {
-    "Measure throughput of validated decode (pickle) or Python-style canonical JSON (json) over the files:",
-    "a warm-up, then N seconds of repeated passes. Last line: {\"ops_per_s\",\"mb_per_s\",\"files\",\"seconds\"};",
-    "one op is one file, MB are 10^6 bytes of input. Every file must decode: a bad one stops the run (exit 1)."})
+@Command(name = "bench", header = "Measure the throughput of validated decode or canonical JSON.",
+    description = {
+      "Measure throughput of validated decode (pickle) or Python-style canonical JSON (json) over the files: a "
+          + "warm-up, then N seconds of repeated passes. Last line: "
+          + "{\"ops_per_s\",\"mb_per_s\",\"files\",\"seconds\"}; one op is one file, MB are 10^6 bytes of input. "
+          + "Every file must decode: a bad one stops the run (exit 1)."})
 final class BenchCommand implements Callable<Integer> {
   @ParentCommand
   Main main;

@@ -16,10 +16,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cachecompat decode PATH...}: validated decode of pickles to their JSON view, one line per file. */
-@Command(name = "decode", description = {
-    "Decode pickles that pass inspection to their JSON view (docs/pickle-json-view.md). One JSON line per",
-    "file; a file that is malformed, unsafe or over a limit gets ok:false with the error, and the next file",
-    "is decoded all the same."})
+@Command(name = "decode", header = "Decode pickles that pass inspection to their JSON view.", description = {
+    "Decode pickles that pass inspection to their JSON view (docs/pickle-json-view.md). One JSON line per "
+        + "file; a file that is malformed, unsafe or over a limit gets ok:false with the error, and the next file "
+        + "is decoded all the same."})
 final class DecodeCommand implements Callable<Integer> {
   @ParentCommand
   Main main;

@@ -14,10 +14,10 @@ import picocli.CommandLine.ParentCommand;
  * {@code cachecompat demo}: the main job, {@code scan}, on the bundled dumps of a cache that real Python 2.7 and
  * 3.13 workers filled (see demo-dumps/README.txt), with three entries planted wrong on purpose.
  */
-@Command(name = "demo", description = {
-    "Scan the bundled Redis RDB file and memcached-tool dump, written by real Python 2.7 and 3.13 workers,",
-    "and print the summary. Three entries are wrong on purpose: a protocol-5 pickle in the namespace Python",
-    "2.7 reads, an os.system pickle, and a truncated pickle. Needs nothing but a JDK."})
+@Command(name = "demo", header = "Scan the bundled sample dumps and print the summary.", description = {
+    "Scan the bundled Redis RDB file and memcached-tool dump, written by real Python 2.7 and 3.13 workers, "
+        + "and print the summary. Three entries are wrong on purpose: a protocol-5 pickle in the namespace Python "
+        + "2.7 reads, an os.system pickle, and a truncated pickle. Needs nothing but a JDK."})
 final class DemoCommand implements Callable<Integer> {
   static final String DUMPS = "/dev/cachecompat/verifier/demo-dumps/";
   static final List<String> FILES = List.of("cache.rdb", "memcached.dump");

@@ -16,10 +16,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cachecompat inspect PATH...}: static validation of pickles, one JSON line per file. */
-@Command(name = "inspect", description = {
-    "Inspect pickles without loading them: structure, limits, dangerous globals, protocol and the oldest",
-    "Python that can load each. One JSON line per file. A directory means every regular file in it, sorted",
-    "by name; - is standard input."})
+@Command(name = "inspect", header = "Inspect pickles without loading them.", description = {
+    "Inspect pickles without loading them: structure, limits, dangerous globals, protocol and the oldest "
+        + "Python that can load each. One JSON line per file. A directory means every regular file in it, sorted "
+        + "by name; - is standard input."})
 final class InspectCommand implements Callable<Integer> {
   @ParentCommand
   Main main;

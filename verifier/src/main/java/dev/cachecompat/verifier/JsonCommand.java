@@ -45,9 +45,9 @@ final class JsonCommand implements Runnable {
   }
 
   /** {@code json canonicalize}. */
-  @Command(name = "canonicalize", description = {
-      "Write each input canonically. With one input and no --jsonl: the canonical bytes on stdout, no",
-      "trailing newline. With --jsonl: one line per file, {\"file\",\"ok\",\"canonical\"} or an error."})
+  @Command(name = "canonicalize", header = "Write each input canonically.", description = {
+      "Write each input canonically. With one input and no --jsonl: the canonical bytes on stdout, no "
+          + "trailing newline. With --jsonl: one line per file, {\"file\",\"ok\",\"canonical\"} or an error."})
   static final class Canonicalize implements Callable<Integer> {
     @ParentCommand
     JsonCommand json;
@@ -103,9 +103,9 @@ final class JsonCommand implements Runnable {
   }
 
   /** {@code json check}. */
-  @Command(name = "check", description = {
-      "Say whether each input is already canonical, and where not. One line per file:",
-      "{\"file\",\"canonical\",\"findings\"}. Exit 1 if any is not canonical."})
+  @Command(name = "check", header = "Say whether each input is already canonical.", description = {
+      "Say whether each input is already canonical, and where not. One line per file: "
+          + "{\"file\",\"canonical\",\"findings\"}. Exit 1 if any is not canonical."})
   static final class Check implements Callable<Integer> {
     @ParentCommand
     JsonCommand json;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cachecompat",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Main.Version.class,
     description = "Lets Python 2.7, Python 3.x and JVM workers share memcached and Redis safely.",
     exitCodeListHeading = "%nExit codes:%n",

@@ -40,10 +40,12 @@ import picocli.CommandLine.ParentCommand;
  * {@code cachecompat migrate}: copies every entry of one namespace into another, re-encoded for the target
  * readers, through cache-namespacing's {@link NamespaceMigrator}.
  */
-@Command(name = "migrate", description = {
-    "Copy every entry of one namespace into another on the same live server, re-encoded for the target",
-    "readers (the pickle protocol and spellings they load, or canonical JSON), keeping the memcached flag",
-    "conventions and TTLs. Unsafe or malformed entries are skipped and reported. Prints a JSON line of counts."})
+@Command(name = "migrate", header = "Copy a namespace into another, re-encoded for the target readers.",
+    description = {
+      "Copy every entry of one namespace into another on the same live server, re-encoded for the target "
+          + "readers (the pickle protocol and spellings they load, or canonical JSON), keeping the memcached "
+          + "flag conventions and TTLs. Unsafe or malformed entries are skipped and reported. Prints a JSON line "
+          + "of counts."})
 final class MigrateCommand implements Callable<Integer> {
   @ParentCommand
   Main main;

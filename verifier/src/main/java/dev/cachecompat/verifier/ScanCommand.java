@@ -16,11 +16,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cachecompat scan SOURCE...}: what each worker generation can read, key by key. */
-@Command(name = "scan", description = {
-    "Scan live caches and their dumps: per key its namespace, format, pickle protocol, the oldest Python that",
-    "loads it, whether it is unsafe or malformed, and whether its namespace's readers can load it.",
-    "SOURCE: redis://HOST:PORT[/DB], redis-cluster://HOST:PORT[,...], memcached://HOST:PORT[,...],",
-    "an RDB file, a memcached-tool dump, or files and directories of single payloads."})
+@Command(name = "scan", header = "Scan live caches and dumps: what each worker generation can read.",
+    description = {
+      "Scan live caches and their dumps: per key its namespace, format, pickle protocol, the oldest Python that "
+          + "loads it, whether it is unsafe or malformed, and whether its namespace's readers can load it.",
+      "SOURCE: redis://HOST:PORT[/DB], redis-cluster://HOST:PORT[,...], memcached://HOST:PORT[,...], "
+          + "an RDB file, a memcached-tool dump, or files and directories of single payloads."})
 final class ScanCommand implements Callable<Integer> {
   @ParentCommand
   Main main;

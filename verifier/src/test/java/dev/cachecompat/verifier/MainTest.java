@@ -69,6 +69,27 @@ class MainTest {
   }
 
   @Test
+  void aCommandBuiltAloneStillNamesItselfUnderTheProduct() {
+    Cli r = Cli.run("scan", "--help");
+    assertEquals(0, r.status());
+    assertTrue(r.out().startsWith("Scan live caches and dumps: what each worker generation can read.\n"
+        + "Usage: cachecompat scan "), r.out());
+  }
+
+  @Test
+  void everyCommandHasHelpWithTheExitCodes() {
+    for (String command : List.of("inspect", "decode", "json", "json canonicalize", "json check", "scan",
+        "migrate", "bench", "demo")) {
+      String[] args = (command + " --help").split(" ");
+      Cli r = Cli.run(args);
+      assertEquals(0, r.status(), command + ": " + r.err());
+      assertTrue(r.out().contains("Usage: cachecompat " + command + " "), r.out());
+      assertTrue(r.out().contains("2   usage or I/O error"), r.out());
+      assertEquals("", r.err());
+    }
+  }
+
+  @Test
   void aMistypedCommandIsAUsageError() {
     Cli r = Cli.run("sacn");
     assertEquals(2, r.status());
