@@ -24,7 +24,7 @@ final class JsonCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new IllegalArgumentException("json needs a subcommand: canonicalize or check (try json --help)");
+    throw new IllegalArgumentException("json needs a subcommand: canonicalize or check (try cachecompat json --help)");
   }
 
   static ObjectNode error(String file, JsonCanonicalException e) {

@@ -78,7 +78,9 @@ public final class Main implements Runnable {
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("cachecompat: " + ex.getMessage() + " (try --help)");
+      // the help of the command that refused the arguments: "(try cachecompat scan --help)"
+      err.println("cachecompat: " + ex.getMessage() + " (try " + ex.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help)");
       return ERROR;
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -14,7 +14,7 @@ class MainTest {
   void noCommandIsAUsageErrorOnOneLine() {
     Cli r = Cli.run();
     assertEquals(2, r.status());
-    assertEquals("cachecompat: a command is required (try --help)\n", r.err());
+    assertEquals("cachecompat: a command is required (try cachecompat --help)\n", r.err());
   }
 
   @Test
@@ -93,7 +93,17 @@ class MainTest {
   void aMistypedCommandIsAUsageError() {
     Cli r = Cli.run("sacn");
     assertEquals(2, r.status());
-    assertEquals("cachecompat: Unmatched argument at index 0: 'sacn' (try --help)\n", r.err());
+    assertEquals("cachecompat: Unmatched argument at index 0: 'sacn' (try cachecompat --help)\n", r.err());
+  }
+
+  @Test
+  void aUsageErrorPointsAtTheHelpOfTheCommandThatRefusedIt() {
+    assertEquals("cachecompat: Missing required parameter: 'PATH' (try cachecompat inspect --help)\n",
+        Cli.run("inspect").err());
+    assertEquals("cachecompat: Missing required parameter: 'PATH' (try cachecompat json check --help)\n",
+        Cli.run("json", "check").err());
+    assertEquals("cachecompat: json needs a subcommand: canonicalize or check (try cachecompat json --help)\n",
+        Cli.run("json").err());
   }
 
   @Test
