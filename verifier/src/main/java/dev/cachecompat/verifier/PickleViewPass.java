@@ -51,11 +51,6 @@ final class PickleViewPass {
   /** builtins.bytes, as protocols 0-2 write it: {@code __builtin__.bytes}. */
   private static final byte GLOBAL_BYTES = 14;
 
-  private static final byte[] B64 =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] TUPLE_TAG = "$tuple".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] BYTES_TAG = "$bytes".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] DATETIME_TAG = "$datetime".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DATETIME_NAME = "datetime".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CODECS_NAME = "_codecs".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ENCODE_NAME = "encode".getBytes(StandardCharsets.US_ASCII);
@@ -63,15 +58,6 @@ final class PickleViewPass {
   private static final byte[] BYTES_NAME = "bytes".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LATIN1_NAME = "latin1".getBytes(StandardCharsets.US_ASCII);
   private static final int SORT_THRESHOLD = 16;
-  /** "00" to "99": two digits at a time for the datetime. */
-  private static final byte[] DIGITS2 = new byte[200];
-
-  static {
-    for (int i = 0; i < 100; i++) {
-      DIGITS2[2 * i] = (byte) ('0' + i / 10);
-      DIGITS2[2 * i + 1] = (byte) ('0' + i % 10);
-    }
-  }
   private static final String[] PROBES = {
       "8002636461746574696d650a6461746574696d650a7100635f636f646563730a656e636f64650a7101580b00000007c3a203040506"
           + "0700037b710258060000006c6174696e3171038671045271058571065271072e",
@@ -174,10 +160,8 @@ final class PickleViewPass {
 
   private final JsonTokenWriter out;
   private final long maxNodes;
-  /** The tags with their key separator ({@code "$tuple":}), as this style writes them: written verbatim. */
-  private final byte[] tupleKey;
-  private final byte[] bytesKey;
-  private final byte[] datetimeKey;
+  /** Writes the leaves, into {@link #out}. */
+  private final PickleViewLeaves leaves;
 
   // nodes
   private byte[] kind = new byte[64];
@@ -235,8 +219,6 @@ final class PickleViewPass {
   /** Writes the key fragments, in this pass's style. */
   private final JsonTokenWriter keyOut;
   private long written;
-  private byte[] scratch = new byte[64];
-  private byte[] latin1 = new byte[64];
 
   private byte[] buf;
   private int end;
@@ -250,19 +232,8 @@ final class PickleViewPass {
     this.out = style.tokenWriter();
     this.keyOut = style.tokenWriter();
     this.maxNodes = maxNodes;
-    this.tupleKey = key(out, TUPLE_TAG);
-    this.bytesKey = key(out, BYTES_TAG);
-    this.datetimeKey = key(out, DATETIME_TAG);
+    this.leaves = new PickleViewLeaves(out);
     Arrays.fill(memo, -1);
-  }
-
-  private static byte[] key(JsonTokenWriter w, byte[] tag) {
-    w.reset();
-    w.asciiString(tag, 0, tag.length);
-    w.keySeparator();
-    byte[] k = w.toBytes();
-    w.reset();
-    return k;
   }
 
   /**
@@ -907,67 +878,29 @@ final class PickleViewPass {
       if (latin1(first) != 10) {
         throw no();
       }
-      s = latin1;
+      s = leaves.latin1;
       at = 0;
     } else {
       throw no();
     }
-    int year = (s[at] & 0xFF) << 8 | (s[at + 1] & 0xFF);
-    int month = s[at + 2] & 0x7F; // the high bit is fold
-    int day = s[at + 3] & 0xFF;
-    int hour = s[at + 4] & 0xFF;
-    int minute = s[at + 5] & 0xFF;
-    int second = s[at + 6] & 0xFF;
-    int micros = (s[at + 7] & 0xFF) << 16 | (s[at + 8] & 0xFF) << 8 | (s[at + 9] & 0xFF);
-    // what LocalDateTime.of accepts (the classic path fails the rest)
-    if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour > 23 || minute > 59
-        || second > 59 || micros > 999_999) {
-      throw no();
+    if (!leaves.datetimeState(s, at)) {
+      throw no(); // what LocalDateTime.of refuses: the classic path fails it
     }
     int n = node(DATETIME);
-    off[n] = year * 10_000 + month * 100 + day;
-    len[n] = hour * 10_000 + minute * 100 + second;
-    num[n] = micros;
+    off[n] = leaves.date;
+    len[n] = leaves.time;
+    num[n] = leaves.micros;
     return n;
   }
 
-  /** The ISO (proleptic Gregorian) month length, as java.time has it. */
-  private static int monthLength(int year, int month) {
-    switch (month) {
-      case 2:
-        return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-      case 4:
-      case 6:
-      case 9:
-      case 11:
-        return 30;
-      default:
-        return 31;
-    }
-  }
-
   /**
-   * Decodes the UTF-8 text of STR or LATIN1 node {@code n} into {@link #latin1} as the Latin-1 bytes of its code
-   * points; returns their count. Text that is not strict UTF-8 of code points up to U+00FF is not handled.
+   * Decodes the UTF-8 text of STR or LATIN1 node {@code n} into the leaves' Latin-1 buffer as the Latin-1 bytes of
+   * its code points; returns their count. Text that is not strict UTF-8 of code points up to U+00FF is not handled.
    */
   private int latin1(int n) {
-    int from = off[n];
-    int to = from + len[n];
-    if (latin1.length < len[n]) {
-      latin1 = new byte[Math.max(len[n], latin1.length * 2)];
-    }
-    byte[] b = buf;
-    byte[] o = latin1;
-    int k = 0;
-    for (int i = from; i < to; i++) {
-      int c = b[i];
-      if (c >= 0) {
-        o[k++] = (byte) c;
-      } else if ((c == (byte) 0xC2 || c == (byte) 0xC3) && i + 1 < to && (b[i + 1] & 0xC0) == 0x80) {
-        o[k++] = (byte) (((c & 0x03) << 6) | (b[++i] & 0x3F));
-      } else {
-        throw no();
-      }
+    int k = leaves.latin1(buf, off[n], len[n]);
+    if (k < 0) {
+      throw no();
     }
     return k;
   }
@@ -1040,14 +973,14 @@ final class PickleViewPass {
       case TRUE -> out.value(true);
       case FALSE -> out.value(false);
       case INT -> out.value(num[n]);
-      case FLOAT -> floating(Double.longBitsToDouble(num[n]));
+      case FLOAT -> leaves.floating(Double.longBitsToDouble(num[n]));
       case STR -> string(n);
-      case BYTES -> base64(buf, off[n], len[n]);
+      case BYTES -> leaves.base64(buf, off[n], len[n]);
       case LATIN1 -> {
         int count = latin1(n); // may grow the buffer: read the field after
-        base64(latin1, 0, count);
+        leaves.base64(leaves.latin1, 0, count);
       }
-      case DATETIME -> datetime(n);
+      case DATETIME -> leaves.datetime(off[n], len[n], (int) num[n]);
       case LIST -> {
         enter(n);
         out.beginArray();
@@ -1056,7 +989,7 @@ final class PickleViewPass {
       case TUPLE -> {
         enter(n);
         out.beginObject();
-        out.verbatim(tupleKey, 0, tupleKey.length);
+        out.verbatim(leaves.tupleKey, 0, leaves.tupleKey.length);
         out.beginArray();
         frame(n, off[n], 0);
       }
@@ -1338,134 +1271,8 @@ final class PickleViewPass {
   }
 
   private void string(int n) {
-    if (!out.asciiString(buf, off[n], len[n])) {
-      String s = new String(buf, off[n], len[n], StandardCharsets.UTF_8);
-      if (s.indexOf('\uFFFD') >= 0) {
-        throw no(); // refused by the strict decoder (or a real U+FFFD): the classic path decides
-      }
-      out.value(s);
+    if (!leaves.string(buf, off[n], len[n])) {
+      throw no(); // refused by the strict decoder (or a real U+FFFD): the classic path decides
     }
-  }
-
-  private void floating(double d) {
-    if (Double.isNaN(d)) {
-      tagged("$float", "nan");
-    } else if (Double.isInfinite(d)) {
-      tagged("$float", d > 0 ? "inf" : "-inf");
-    } else {
-      out.value(d);
-    }
-  }
-
-  private void tagged(String tag, String text) {
-    out.beginObject();
-    out.value(tag);
-    out.keySeparator();
-    out.value(text);
-    out.endObject();
-  }
-
-  /** {"$bytes": "<base64>"} of b[from..from+n). */
-  private void base64(byte[] b, int from, int n) {
-    int size = (n + 2) / 3 * 4 + 2;
-    if (scratch.length < size) {
-      scratch = new byte[Math.max(size, scratch.length * 2)];
-    }
-    byte[] o = scratch;
-    o[0] = '"';
-    int p = 1;
-    int i = from;
-    int to = from + n;
-    for (; to - i >= 3; i += 3) {
-      int v = (b[i] & 0xFF) << 16 | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF);
-      o[p++] = B64[v >>> 18];
-      o[p++] = B64[(v >>> 12) & 0x3F];
-      o[p++] = B64[(v >>> 6) & 0x3F];
-      o[p++] = B64[v & 0x3F];
-    }
-    if (to - i == 1) {
-      int v = (b[i] & 0xFF) << 16;
-      o[p++] = B64[v >>> 18];
-      o[p++] = B64[(v >>> 12) & 0x3F];
-      o[p++] = '=';
-      o[p++] = '=';
-    } else if (to - i == 2) {
-      int v = (b[i] & 0xFF) << 16 | (b[i + 1] & 0xFF) << 8;
-      o[p++] = B64[v >>> 18];
-      o[p++] = B64[(v >>> 12) & 0x3F];
-      o[p++] = B64[(v >>> 6) & 0x3F];
-      o[p++] = '=';
-    }
-    o[p++] = '"';
-    out.beginObject();
-    out.verbatim(bytesKey, 0, bytesKey.length);
-    out.verbatim(o, 0, p); // base64 needs no escaping
-    out.endObject();
-  }
-
-  /** {"$datetime": "YYYY-MM-DDTHH:MM:SS[.ffffff]"}, as Python's isoformat() of a naive datetime. */
-  private void datetime(int n) {
-    byte[] o = scratch;
-    int date = off[n];
-    int time = len[n];
-    int micros = (int) num[n];
-    byte[] d = DIGITS2;
-    o[0] = '"';
-    int p;
-    int year = date / 10_000;
-    if (year < 10_000) {
-      p = two(o, two(o, 1, d, year / 100), d, year % 100);
-    } else {
-      p = digits(o, 1, year, 4);
-    }
-    o[p++] = '-';
-    int monthDay = date % 10_000;
-    p = two(o, p, d, monthDay / 100);
-    o[p++] = '-';
-    p = two(o, p, d, monthDay % 100);
-    o[p++] = 'T';
-    p = two(o, p, d, time / 10_000);
-    o[p++] = ':';
-    int minuteSecond = time % 10_000;
-    p = two(o, p, d, minuteSecond / 100);
-    o[p++] = ':';
-    p = two(o, p, d, minuteSecond % 100);
-    if (micros != 0) {
-      o[p++] = '.';
-      p = two(o, p, d, micros / 10_000);
-      int low = micros % 10_000;
-      p = two(o, two(o, p, d, low / 100), d, low % 100);
-    }
-    o[p++] = '"';
-    out.beginObject();
-    out.verbatim(datetimeKey, 0, datetimeKey.length);
-    out.verbatim(o, 0, p); // digits and separators need no escaping
-    out.endObject();
-  }
-
-  /** Writes {@code v} (0 to 99) as two digits. */
-  private static int two(byte[] o, int p, byte[] d, int v) {
-    o[p] = d[2 * v];
-    o[p + 1] = d[2 * v + 1];
-    return p + 2;
-  }
-
-  /** Writes {@code v} (not negative) zero-padded to at least {@code width} digits, as %0Nd does. */
-  private static int digits(byte[] o, int p, int v, int width) {
-    if (width == 2 && v < 100) {
-      o[p] = (byte) ('0' + v / 10);
-      o[p + 1] = (byte) ('0' + v % 10);
-      return p + 2;
-    }
-    int n = 1;
-    for (int t = v; t >= 10; t /= 10) {
-      n++;
-    }
-    int w = Math.max(n, width);
-    for (int q = p + w - 1; q >= p; q--) {
-      o[q] = (byte) ('0' + v % 10);
-      v /= 10;
-    }
-    return p + w;
   }
 }
