@@ -199,12 +199,21 @@ final class EntryClassifier {
   }
 
   /**
-   * A pickle: inspected once; when valid, {@link PickleViewPass} writes the view of the common shapes straight
-   * from the pickle's bytes, and whatever it does not handle takes the classic path (decode, then render the
-   * decoded value), which gives the same bytes and is the one to give errors.
+   * A pickle: when it has a shape this thread learned ({@link PickleShapes}), its report and view come from one
+   * walk. Else it is inspected; when valid, {@link PickleViewPass} writes the view of the common shapes straight
+   * from the pickle's bytes (learning the pickle's shape now and then), and whatever it does not handle takes the
+   * classic path (decode, then render the decoded value), which gives the same bytes and is the one to give errors.
    */
   private void pickle(Builder r, byte[] data, PickleViewWriter view) {
-    PickleReport report = decoder.inspector().inspect(data);
+    PickleShapes shapes = view.shapes();
+    PickleReport report = shapes.match(decoder, data);
+    byte[] rendered;
+    if (report != null) {
+      rendered = shapes.view();
+    } else {
+      report = decoder.inspector().inspect(data);
+      rendered = null;
+    }
     r.protocol = report.protocol();
     r.minPython = report.minPython();
     if (!report.findings().isEmpty()) { // addAll copies even an empty list to an array
@@ -215,7 +224,10 @@ final class EntryClassifier {
       r.ok = false; // what decoding refuses before it starts
       return;
     }
-    byte[] rendered = view.pass().render(decoder, data);
+    if (rendered == null) {
+      rendered = shapes.wantsToLearn() ? shapes.learnAndRender(decoder, data, report)
+          : view.pass().render(decoder, data);
+    }
     if (rendered == null) {
       try {
         // decode inspects again: only pickles the fast path leaves pay twice. Rendered for the table too: a view

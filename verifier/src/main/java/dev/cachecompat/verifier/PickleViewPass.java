@@ -29,23 +29,23 @@ import java.util.HexFormat;
  * bytes (which is code point order). Not thread-safe; one per thread, reusable.
  */
 final class PickleViewPass {
-  // Node kinds, numbered by frequency (C1 compiles a switch into compares in case order); the globals last.
-  private static final byte NONE = 8;
-  private static final byte TRUE = 3;
-  private static final byte FALSE = 4;
-  private static final byte INT = 1;
-  private static final byte FLOAT = 2;
+  // Node kinds (also of leafKind), numbered by frequency (C1 compiles a switch into compares in case order); the globals last.
+  static final byte NONE = 8;
+  static final byte TRUE = 3;
+  static final byte FALSE = 4;
+  static final byte INT = 1;
+  static final byte FLOAT = 2;
   /** UTF-8 text: off, len. */
-  private static final byte STR = 0;
+  static final byte STR = 0;
   /** bytes: off, len. */
-  private static final byte BYTES = 10;
+  static final byte BYTES = 10;
   /** bytes given as the UTF-8 of text of code points up to U+00FF (_codecs.encode(text, 'latin1')): off, len. */
-  private static final byte LATIN1 = 11;
+  static final byte LATIN1 = 11;
   private static final byte LIST = 5;
   private static final byte TUPLE = 9;
   private static final byte DICT = 6;
   /** off: yyyymmdd as a number, len: hhmmss, num: microseconds. */
-  private static final byte DATETIME = 7;
+  static final byte DATETIME = 7;
   private static final byte GLOBAL_DATETIME = 12;
   private static final byte GLOBAL_ENCODE = 13;
   /** builtins.bytes, as protocols 0-2 write it: {@code __builtin__.bytes}. */
@@ -169,7 +169,29 @@ final class PickleViewPass {
   private int[] len = new int[64]; // STR/BYTES/LATIN1: length; containers: last edge
   private long[] num = new long[64]; // INT, FLOAT bits, container item count, DATETIME micros
   private boolean[] open = new boolean[64]; // containers being written (a cycle if met again)
+  /**
+   * While learning: where the opcode that made each node starts (or for a call's bytes or datetime, the opcode of
+   * its text or state); -1 for a node of no opcode's bytes (b'' from a call).
+   */
+  private int[] src = new int[64];
+  /** Nodes whose text decides the structure (module and name of STACK_GLOBAL, the encoding of a call). */
+  private boolean[] structural = new boolean[64];
   private int nodes;
+
+  // learning (PickleShapes): off but for learn()
+  private boolean learning;
+  /** The leaves written by the last learn(): their node's opcode, their node's kind, where they were written. */
+  int leafCount;
+  int[] leafSrc = new int[16];
+  byte[] leafKind = new byte[16];
+  int[] leafStart = new int[16];
+  int[] leafEnd = new int[16];
+  /** While learning: the nodes below this have their src; the last opcode began at lastOp. */
+  private int srcSeen;
+  private int lastOp;
+  /** Where the opcodes start whose text decides the structure: dict keys, global names, an encoding. */
+  int fixedCount;
+  int[] fixedSrc = new int[16];
 
   // edges: container items (dict members: key and value)
   private int[] edgeKey = new int[64];
@@ -249,6 +271,9 @@ final class PickleViewPass {
       int root = parse(pickle);
       out.reset();
       write(root);
+      if (learning) {
+        learnStructure();
+      }
       return out.toBytes();
     } catch (RuntimeException notHandled) {
       // NotHandled, or the JSON limits (JsonCanonicalException), or anything unforeseen: the classic path decides.
@@ -260,6 +285,95 @@ final class PickleViewPass {
     } finally {
       clear();
     }
+  }
+
+  /**
+   * Renders as {@link #render} does, and also records what {@link PickleShapes} learns a shape from: each leaf
+   * written ({@link #leafCount} of them, in the order written), with the opcode its value came from and where its
+   * JSON is in the view; and the opcodes whose text decides the structure ({@link #fixedCount}). Valid until the
+   * next render.
+   */
+  byte[] learn(PickleDecoder decoder, byte[] pickle) {
+    learning = true;
+    leafCount = 0;
+    fixedCount = 0;
+    srcSeen = 0;
+    lastOp = 0;
+    Arrays.fill(structural, false);
+    Arrays.fill(src, -2);
+    try {
+      return render(decoder, pickle);
+    } finally {
+      learning = false;
+    }
+  }
+
+  /** Gives the nodes made since the last call the opcode that made them (unless a call gave them one already). */
+  private void learnOp(int pos) {
+    for (int n = srcSeen; n < nodes; n++) {
+      if (src[n] == -2) {
+        src[n] = lastOp;
+      }
+    }
+    srcSeen = nodes;
+    lastOp = pos;
+  }
+
+  /** value(n) of a leaf when learning: written, and recorded unless it is a constant. */
+  private void learnLeaf(int n) {
+    byte k = kind[n];
+    int at = out.size();
+    switch (k) {
+      case NONE -> out.nullValue();
+      case TRUE -> out.value(true);
+      case FALSE -> out.value(false);
+      case INT -> out.value(num[n]);
+      case FLOAT -> leaves.floating(Double.longBitsToDouble(num[n]));
+      case STR -> string(n);
+      case BYTES -> leaves.base64(buf, off[n], len[n]);
+      case LATIN1 -> {
+        int count = latin1(n); // may grow the buffer: read the field after
+        leaves.base64(leaves.latin1, 0, count);
+      }
+      case DATETIME -> leaves.datetime(off[n], len[n], (int) num[n]);
+      default -> throw no();
+    }
+    if (k == NONE || src[n] < 0) {
+      return; // the same bytes in every pickle of the shape
+    }
+    int i = leafCount;
+    if (i == leafSrc.length) {
+      leafSrc = Arrays.copyOf(leafSrc, i * 2);
+      leafKind = Arrays.copyOf(leafKind, i * 2);
+      leafStart = Arrays.copyOf(leafStart, i * 2);
+      leafEnd = Arrays.copyOf(leafEnd, i * 2);
+    }
+    leafSrc[i] = src[n];
+    leafKind[i] = k;
+    leafStart[i] = at;
+    leafEnd[i] = out.size();
+    leafCount = i + 1;
+  }
+
+  /** Records the opcodes of the dict keys and of the nodes marked structural. */
+  private void learnStructure() {
+    for (int e = 0; e < edges; e++) {
+      if (edgeKey[e] >= 0) {
+        fixed(src[edgeKey[e]]);
+      }
+    }
+    for (int n = 0; n < nodes; n++) {
+      if (structural[n]) {
+        fixed(src[n]);
+      }
+    }
+  }
+
+  private void fixed(int at) {
+    if (fixedCount == fixedSrc.length) {
+      fixedSrc = Arrays.copyOf(fixedSrc, fixedCount * 2);
+    }
+    fixedSrc[fixedCount++] = at;
   }
 
   /**
@@ -312,6 +426,9 @@ final class PickleViewPass {
     final byte[] b = pickle;
     int pos = 0;
     while (pos < end) {
+      if (learning) {
+        learnOp(pos);
+      }
       switch (OPS[b[pos++] & 0xFF]) {
         case OP_SHORT_BINUNICODE -> { // SHORT_BINUNICODE, inline: the most frequent with MEMOIZE
           if (pos >= end) {
@@ -554,6 +671,8 @@ final class PickleViewPass {
           if (kind[module] != STR || kind[name] != STR) {
             throw no();
           }
+          structural[module] = true;
+          structural[name] = true;
           sp -= 2;
           push(global(off[module], len[module], off[name], len[name]));
         }
@@ -645,6 +764,9 @@ final class PickleViewPass {
     len = Arrays.copyOf(len, cap);
     num = Arrays.copyOf(num, cap);
     open = Arrays.copyOf(open, cap);
+    src = Arrays.copyOf(src, cap);
+    Arrays.fill(src, nodes, cap, -2); // unset, for learnOp
+    structural = Arrays.copyOf(structural, cap);
   }
 
   private int container(byte k) {
@@ -842,6 +964,7 @@ final class PickleViewPass {
       int n = node(BYTES);
       off[n] = 0;
       len[n] = 0;
+      src[n] = -1;
       return n;
     }
     if (kind[callable] == GLOBAL_ENCODE) {
@@ -854,9 +977,11 @@ final class PickleViewPass {
         throw no();
       }
       latin1(first); // text of code points above U+00FF does not encode: the classic path fails it
+      structural[encoding] = true;
       int n = node(LATIN1);
       off[n] = off[first];
       len[n] = len[first];
+      src[n] = src[first];
       return n;
     }
     if (kind[callable] != GLOBAL_DATETIME || count < 1 || count > 2) {
@@ -890,6 +1015,7 @@ final class PickleViewPass {
     off[n] = leaves.date;
     len[n] = leaves.time;
     num[n] = leaves.micros;
+    src[n] = src[first];
     return n;
   }
 
@@ -967,6 +1093,10 @@ final class PickleViewPass {
   private void value(int n) {
     if (++written > maxNodes) {
       throw no(); // the classic path fails it with view-too-large
+    }
+    if (learning && kind[n] != LIST && kind[n] != TUPLE && kind[n] != DICT) {
+      learnLeaf(n);
+      return;
     }
     switch (kind[n]) {
       case NONE -> out.nullValue();

@@ -90,6 +90,7 @@ final class PickleViewWriter {
   private final CanonicalJson style;
   private final long maxNodes;
   private PickleViewPass pass;
+  private PickleShapes shapes;
   private final IdentityHashMap<Object, Integer> deepPath = new IdentityHashMap<>();
   private Frame[] stack = new Frame[16];
   private int depth;
@@ -116,6 +117,14 @@ final class PickleViewWriter {
       pass = new PickleViewPass(style, maxNodes);
     }
     return pass;
+  }
+
+  /** The shapes this thread's pickles taught its {@link #pass()}: made on first use. */
+  PickleShapes shapes() {
+    if (shapes == null) {
+      shapes = new PickleShapes(style, pass());
+    }
+    return shapes;
   }
 
   /**

@@ -293,7 +293,7 @@ class PickleViewPassTest {
     assertTrue(handled > 500, "handled mutants: " + handled);
   }
 
-  private static byte[] mutate(byte[] seed, Random random, byte[] opcodes) {
+  static byte[] mutate(byte[] seed, Random random, byte[] opcodes) {
     byte[] m = seed.clone();
     int edits = 1 + random.nextInt(3);
     for (int k = 0; k < edits && m.length > 2; k++) {
