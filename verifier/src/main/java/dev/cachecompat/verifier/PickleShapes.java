@@ -28,14 +28,21 @@ import java.util.Arrays;
  *
  * <p>Shapes are learned only from pickles the inspector found valid with no findings at all, that {@link
  * PickleViewPass} handled, for one decoder at a time. At most {@link #CAPACITY} are kept, the most recently matched
- * first. Learning costs about one more view pass, so a scan whose pickles share no shapes backs off: each shape
- * dropped unmatched doubles the misses let pass before the next learning. Not thread-safe; one per thread.
+ * first. A scan whose pickles share no shapes backs off twice over. Learning costs about one more view pass: each
+ * shape dropped unmatched doubles the misses let pass before the next learning (up to 4,096). Trying the shapes
+ * costs a little on every pickle: after 256 pickles in a row that none matched, matching is tried on one pickle
+ * in two, then four, up to 64, and a match brings it back to every pickle. Not thread-safe; one per thread.
  */
 final class PickleShapes {
   static final int CAPACITY = 8;
   /** Pickles longer than this are not learned from (a shape holds their fixed bytes). */
   static final int MAX_LEARNED_BYTES = 64 * 1024;
+  /** Views longer than this are not learned from. */
+  static final int MAX_LEARNED_VIEW = 256 * 1024;
   private static final int MAX_GAP = 4096;
+  /** After this many pickles in a row that no shape matched, matching is tried on fewer of them. */
+  private static final int MISS_RUN = 256;
+  private static final int MAX_TRY_EVERY = 64;
 
   // how a slot's opcode is read
   private static final byte S_STR = 0;
@@ -112,6 +119,10 @@ final class PickleShapes {
   private long[] slotNum = new long[16];
   private byte[] matched;
 
+  /** Pickles no shape matched since the last match or slowdown; try matching on one pickle in tryEvery. */
+  private int missRun;
+  private int tryEvery = 1;
+  private int untilTry;
   /** Misses to let pass before learning again, and the skip each learning sets. */
   private int skip;
   private int gap;
@@ -145,6 +156,10 @@ final class PickleShapes {
     if (decoder != this.decoder || count == 0 || pickle.length > maxPayload) {
       return null;
     }
+    if (untilTry > 0) {
+      untilTry--;
+      return null;
+    }
     for (int t = 0; t < count; t++) {
       Shape s = shapes[t];
       if (read(s, pickle) && write(s, pickle)) {
@@ -155,9 +170,16 @@ final class PickleShapes {
           System.arraycopy(shapes, 0, shapes, 1, t);
           shapes[0] = s;
         }
+        missRun = 0;
+        tryEvery = 1;
         return s.report;
       }
     }
+    if (++missRun == MISS_RUN) { // pickles of shapes seen once: spend less on trying
+      missRun = 0;
+      tryEvery = Math.min(2 * tryEvery, MAX_TRY_EVERY);
+    }
+    untilTry = tryEvery - 1;
     return null;
   }
 
@@ -190,7 +212,8 @@ final class PickleShapes {
       return null;
     }
     skip = gap;
-    Shape s = report.findings().isEmpty() && pickle.length <= MAX_LEARNED_BYTES ? learn(pickle, view, report) : null;
+    Shape s = report.findings().isEmpty() && pickle.length <= MAX_LEARNED_BYTES && view.length <= MAX_LEARNED_VIEW
+        ? learn(pickle, view, report) : null;
     if (s == null) {
       wasted();
       return view;
@@ -240,7 +263,7 @@ final class PickleShapes {
     for (int i = 0; ; i++) {
       int to = fixedEnd[i];
       int n = to - from;
-      if (n > end - pos || !Arrays.equals(p, pos, pos + n, fixed, from, to)) {
+      if (n > end - pos || !same(p, pos, fixed, from, n)) {
         return false;
       }
       runStart[i] = pos;
@@ -260,6 +283,19 @@ final class PickleShapes {
     int[] frameSlot = s.frameSlot;
     for (int k = 0; k < frameSlot.length; k++) {
       if (slotNum[frameSlot[k]] != runStart[s.frameRun[k]] + s.frameAt[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether p[pos..pos+n) is fixed[from..from+n): short runs by hand (a call to Arrays.equals costs more). */
+  private static boolean same(byte[] p, int pos, byte[] fixed, int from, int n) {
+    if (n > 16) {
+      return Arrays.equals(p, pos, pos + n, fixed, from, from + n);
+    }
+    for (int k = 0; k < n; k++) {
+      if (p[pos + k] != fixed[from + k]) {
         return false;
       }
     }
