@@ -80,7 +80,8 @@ final class PickleViewLeaves {
     }
   }
 
-  private void tagged(String tag, String text) {
+  /** {"tag": "text"}: a one-key tagged object of the view. */
+  void tagged(String tag, String text) {
     out.beginObject();
     out.value(tag);
     out.keySeparator();

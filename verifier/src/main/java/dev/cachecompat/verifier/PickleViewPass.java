@@ -319,24 +319,11 @@ final class PickleViewPass {
     lastOp = pos;
   }
 
-  /** value(n) of a leaf when learning: written, and recorded unless it is a constant. */
-  private void learnLeaf(int n) {
+  /** After value(n) when learning: a leaf's value is recorded (its node's opcode, where it was written). */
+  private void learned(int n, int at) {
     byte k = kind[n];
-    int at = out.size();
-    switch (k) {
-      case NONE -> out.nullValue();
-      case TRUE -> out.value(true);
-      case FALSE -> out.value(false);
-      case INT -> out.value(num[n]);
-      case FLOAT -> leaves.floating(Double.longBitsToDouble(num[n]));
-      case STR -> string(n);
-      case BYTES -> leaves.base64(buf, off[n], len[n]);
-      case LATIN1 -> {
-        int count = latin1(n); // may grow the buffer: read the field after
-        leaves.base64(leaves.latin1, 0, count);
-      }
-      case DATETIME -> leaves.datetime(off[n], len[n], (int) num[n]);
-      default -> throw no();
+    if (k == LIST || k == TUPLE || k == DICT) {
+      return; // only opened: its items follow
     }
     if (k == NONE || src[n] < 0) {
       return; // the same bytes in every pickle of the shape
@@ -1094,10 +1081,7 @@ final class PickleViewPass {
     if (++written > maxNodes) {
       throw no(); // the classic path fails it with view-too-large
     }
-    if (learning && kind[n] != LIST && kind[n] != TUPLE && kind[n] != DICT) {
-      learnLeaf(n);
-      return;
-    }
+    int at = learning ? out.size() : 0;
     switch (kind[n]) {
       case NONE -> out.nullValue();
       case TRUE -> out.value(true);
@@ -1135,6 +1119,9 @@ final class PickleViewPass {
         keyUsers[keys]++;
       }
       default -> throw no();
+    }
+    if (learning) {
+      learned(n, at);
     }
   }
 

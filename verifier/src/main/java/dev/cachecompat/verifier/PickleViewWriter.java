@@ -87,6 +87,8 @@ final class PickleViewWriter {
   }
 
   private final JsonTokenWriter out;
+  /** Writes floats and tagged objects as the view pass does. */
+  private final PickleViewLeaves leaves;
   private final CanonicalJson style;
   private final long maxNodes;
   private PickleViewPass pass;
@@ -104,6 +106,7 @@ final class PickleViewWriter {
 
   PickleViewWriter(CanonicalJson style, long maxNodes) {
     this.out = style.tokenWriter();
+    this.leaves = new PickleViewLeaves(out);
     this.style = style;
     this.maxNodes = maxNodes;
   }
@@ -565,21 +568,11 @@ final class PickleViewWriter {
   }
 
   private void tagged(String tag, String text) {
-    out.beginObject();
-    out.value(tag);
-    out.keySeparator();
-    out.value(text);
-    out.endObject();
+    leaves.tagged(tag, text);
   }
 
   private void floating(double d) {
-    if (Double.isNaN(d)) {
-      tagged("$float", "nan");
-    } else if (Double.isInfinite(d)) {
-      tagged("$float", d > 0 ? "inf" : "-inf");
-    } else {
-      out.value(d);
-    }
+    leaves.floating(d);
   }
 
   private static String isoDate(LocalDate d) {
