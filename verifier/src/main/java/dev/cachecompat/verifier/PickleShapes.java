@@ -27,22 +27,74 @@ import java.util.Arrays;
  * path (inspector, then {@link PickleViewPass}), which decides; so a match gives exactly what the full path gives.
  *
  * <p>Shapes are learned only from pickles the inspector found valid with no findings at all, that {@link
- * PickleViewPass} handled, for one decoder at a time. At most {@link #CAPACITY} are kept, the most recently matched
- * first. A scan whose pickles share no shapes backs off twice over. Learning costs about one more view pass: each
- * shape dropped unmatched doubles the misses let pass before the next learning (up to 4,096). Trying the shapes
- * costs a little on every pickle: after 256 pickles in a row that none matched, matching is tried on one pickle
- * in two, then four, up to 64, and a match brings it back to every pickle. Not thread-safe; one per thread.
+ * PickleViewPass} handled, no longer than 16 KiB, for one decoder at a time. A pickle's candidates are found by a
+ * hash of its opcodes ({@link #skeleton}, one light walk); a kind of value makes several shapes (one per length
+ * of each list in it, per protocol, per optional field), so up to {@link #CAPACITY} are kept and the least
+ * recently used is dropped. A scan whose pickles share no shapes backs off twice over. Learning costs about one
+ * more view pass: each shape dropped unmatched doubles the misses let pass before the next learning (up to
+ * 4,096). Looking shapes up costs a little on every pickle: after 256 pickles in a row that none matched, it is
+ * tried on one pickle in two, then four, up to 64, and a match brings it back to every pickle. Not thread-safe;
+ * one per thread.
  */
 final class PickleShapes {
-  static final int CAPACITY = 8;
+  static final int CAPACITY = 64;
+  /** The shapes matched last, tried before any lookup: most scans are of few shapes at a time. */
+  private static final int RECENT = 4;
+  /** Buckets of the shapes by their skeleton: a power of two. */
+  private static final int BUCKETS = 128;
+  /** What {@link #skeleton} gives a pickle it cannot have a shape. */
+  private static final long NO_SKELETON = 0;
   /** Pickles longer than this are not learned from (a shape holds their fixed bytes). */
-  static final int MAX_LEARNED_BYTES = 64 * 1024;
+  static final int MAX_LEARNED_BYTES = 16 * 1024;
   /** Views longer than this are not learned from. */
-  static final int MAX_LEARNED_VIEW = 256 * 1024;
+  static final int MAX_LEARNED_VIEW = 64 * 1024;
   private static final int MAX_GAP = 4096;
   /** After this many pickles in a row that no shape matched, matching is tried on fewer of them. */
   private static final int MISS_RUN = 256;
   private static final int MAX_TRY_EVERY = 64;
+
+  // the argument of each opcode for skeleton(): a fixed length, or one of these
+  private static final byte ARG_NONE = -1;
+  private static final byte ARG_STOP = -2;
+  private static final byte ARG_GLOBAL = -3;
+  private static final byte ARG_COUNT1 = -4;
+  private static final byte ARG_COUNT4 = -5;
+  private static final byte ARG_COUNT8 = -6;
+  private static final byte[] ARG = new byte[256];
+  /** Each opcode as skeleton() counts it: BININT2 and BININT as BININT1, NEWFALSE as NEWTRUE. */
+  private static final byte[] SAME = new byte[256];
+
+  static {
+    Arrays.fill(ARG, ARG_NONE);
+    for (char op : new char[] {0x94, 0x88, 0x89, '(', ']', 'e', 'u', '}', 'N', 's', 'a', 0x85, 0x86, 0x87, 't', ')',
+        'R', 0x93}) {
+      ARG[op] = 0;
+    }
+    for (char op : new char[] {'q', 'h', 'K', 0x80}) {
+      ARG[op] = 1;
+    }
+    ARG['M'] = 2;
+    ARG['J'] = 4;
+    ARG['r'] = 4;
+    ARG['j'] = 4;
+    ARG['G'] = 8;
+    ARG[0x95] = 8;
+    ARG['.'] = ARG_STOP;
+    ARG['c'] = ARG_GLOBAL;
+    ARG[0x8c] = ARG_COUNT1;
+    ARG['C'] = ARG_COUNT1;
+    ARG[0x8a] = ARG_COUNT1;
+    ARG['X'] = ARG_COUNT4;
+    ARG['B'] = ARG_COUNT4;
+    ARG[0x8d] = ARG_COUNT8;
+    ARG[0x8e] = ARG_COUNT8;
+    for (int op = 0; op < 256; op++) {
+      SAME[op] = (byte) op;
+    }
+    SAME['M'] = 'K';
+    SAME['J'] = 'K';
+    SAME[0x89] = (byte) 0x88;
+  }
 
   // how a slot's opcode is read
   private static final byte S_STR = 0;
@@ -82,7 +134,11 @@ final class PickleShapes {
     final int[] useSlot;
     final byte[] useKind;
     final PickleReport report;
+    /** The hash of its opcodes ({@link #skeleton}), and the next shape in its bucket. */
+    long skeleton;
+    Shape next;
     long hits;
+    long lastUsed;
 
     Shape(byte[] fixed, int[] fixedEnd, byte[] slotKind, byte[] slotOp, int[] slotMax, int[] frameSlot,
         int[] frameRun, int[] frameAt, byte[] view, int[] viewEnd, int[] useSlot, byte[] useKind,
@@ -106,8 +162,12 @@ final class PickleShapes {
   private final PickleViewPass pass;
   private final JsonTokenWriter out;
   private final PickleViewLeaves leaves;
-  private final Shape[] shapes = new Shape[CAPACITY];
+  private final Shape[] recent = new Shape[RECENT];
+  private final Shape[] buckets = new Shape[BUCKETS];
+  /** Every shape held, to find the least recently used. */
+  private final Shape[] held = new Shape[CAPACITY];
   private int count;
+  private long clock;
   private PickleDecoder decoder;
   private long maxPayload;
   private long maxString;
@@ -160,19 +220,21 @@ final class PickleShapes {
       untilTry--;
       return null;
     }
-    for (int t = 0; t < count; t++) {
-      Shape s = shapes[t];
+    for (int t = 0; t < RECENT; t++) {
+      Shape s = recent[t];
+      if (s == null) {
+        break;
+      }
       if (read(s, pickle) && write(s, pickle)) {
-        if (s.hits++ == 0) {
-          gap >>= 1; // learning paid
+        return hit(s, t);
+      }
+    }
+    long skeleton = skeleton(pickle); // a walk of its own: only when the recent shapes do not match
+    if (skeleton != NO_SKELETON) {
+      for (Shape s = buckets[bucket(skeleton)]; s != null; s = s.next) {
+        if (s.skeleton == skeleton && read(s, pickle) && write(s, pickle)) {
+          return hit(s, RECENT - 1);
         }
-        if (t > 0) {
-          System.arraycopy(shapes, 0, shapes, 1, t);
-          shapes[0] = s;
-        }
-        missRun = 0;
-        tryEvery = 1;
-        return s.report;
       }
     }
     if (++missRun == MISS_RUN) { // pickles of shapes seen once: spend less on trying
@@ -181,6 +243,21 @@ final class PickleShapes {
     }
     untilTry = tryEvery - 1;
     return null;
+  }
+
+  /** Counts a match of s, and puts it first among the recent shapes (moving those before index from up one). */
+  private PickleReport hit(Shape s, int from) {
+    if (s.hits++ == 0) {
+      gap >>= 1; // learning paid
+    }
+    s.lastUsed = ++clock;
+    missRun = 0;
+    tryEvery = 1;
+    if (recent[0] != s) {
+      System.arraycopy(recent, 0, recent, 1, from);
+      recent[0] = s;
+    }
+    return s.report;
   }
 
   /** The view of the last pickle {@link #match} matched. */
@@ -219,23 +296,113 @@ final class PickleShapes {
       return view;
     }
     if (decoder != this.decoder) {
-      Arrays.fill(shapes, null);
+      Arrays.fill(buckets, null);
+      Arrays.fill(held, null);
+      Arrays.fill(recent, null);
       count = 0;
       this.decoder = decoder;
       maxPayload = decoder.limits().maxPayloadBytes();
       maxString = decoder.limits().maxStringBytes();
     }
+    s.skeleton = skeleton(pickle);
+    if (s.skeleton == NO_SKELETON) {
+      wasted();
+      return view;
+    }
+    int slot = count;
     if (count == CAPACITY) {
-      if (shapes[CAPACITY - 1].hits == 0) {
+      slot = 0;
+      for (int i = 1; i < CAPACITY; i++) {
+        if (held[i].lastUsed < held[slot].lastUsed) {
+          slot = i;
+        }
+      }
+      if (held[slot].hits == 0) {
         wasted();
       }
-      count--;
+      unlink(held[slot]);
+    } else {
+      count++;
     }
-    System.arraycopy(shapes, 0, shapes, 1, count);
-    shapes[0] = s;
-    count++;
+    held[slot] = s;
+    int b = bucket(s.skeleton);
+    s.next = buckets[b];
+    buckets[b] = s;
+    s.lastUsed = ++clock;
     learned++;
     return view;
+  }
+
+  private void unlink(Shape s) {
+    for (int t = 0; t < RECENT; t++) {
+      if (recent[t] == s) {
+        System.arraycopy(recent, t + 1, recent, t, RECENT - 1 - t);
+        recent[RECENT - 1] = null;
+      }
+    }
+    int b = bucket(s.skeleton);
+    if (buckets[b] == s) {
+      buckets[b] = s.next;
+      return;
+    }
+    for (Shape t = buckets[b]; t != null; t = t.next) {
+      if (t.next == s) {
+        t.next = s.next;
+        return;
+      }
+    }
+  }
+
+  private static int bucket(long skeleton) {
+    long h = skeleton * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 57) & (BUCKETS - 1);
+  }
+
+  /**
+   * A hash of the pickle's opcodes up to STOP, BININT1, BININT2 and BININT counted as one, and NEWTRUE and
+   * NEWFALSE: what every pickle of a shape shares (but not only they; the match decides). {@link #NO_SKELETON} for
+   * a pickle with an opcode no shape has, an argument that does not fit, or bytes after STOP.
+   */
+  static long skeleton(byte[] p) {
+    long h = 1;
+    int pos = 0;
+    int end = p.length;
+    while (pos < end) {
+      int op = p[pos++] & 0xFF;
+      int arg = ARG[op];
+      h = h * 31 + SAME[op];
+      if (arg >= 0) {
+        pos += arg;
+      } else if (arg == ARG_STOP) {
+        return pos == end ? h | 1 : NO_SKELETON; // odd: never NO_SKELETON
+      } else if (arg == ARG_GLOBAL) {
+        int lines = 0;
+        while (pos < end && lines < 2) {
+          if (p[pos++] == '\n') {
+            lines++;
+          }
+        }
+      } else if (arg == ARG_COUNT1) {
+        if (pos >= end) {
+          return NO_SKELETON;
+        }
+        pos += 1 + (p[pos] & 0xFF);
+      } else if (arg == ARG_COUNT4 || arg == ARG_COUNT8) {
+        int width = arg == ARG_COUNT4 ? 4 : 8;
+        if (width > end - pos) {
+          return NO_SKELETON;
+        }
+        long n = unsigned(p, pos, width);
+        pos += width;
+        if (n < 0 || n > end - pos) {
+          return NO_SKELETON;
+        }
+        pos += (int) n;
+      } else {
+        return NO_SKELETON;
+      }
+    }
+    return NO_SKELETON;
   }
 
   private void wasted() {

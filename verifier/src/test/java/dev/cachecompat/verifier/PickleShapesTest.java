@@ -239,6 +239,35 @@ class PickleShapesTest {
   }
 
   @Test
+  void manyKindsOfValuesInterleavedMatchOnceEachIsLearned() {
+    Scan scan = new Scan(decoder);
+    Random r = new Random(3);
+    int kinds = 40; // more than the recent shapes tried first, fewer than the capacity
+    for (int i = 0; i < 4_000; i++) {
+      int kind = r.nextInt(kinds);
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("kind" + kind, (long) r.nextInt(100_000));
+      v.put("name", "value " + i);
+      scan.see(PickleEncoder.builder().protocol(2 + kind % 4).build().encode(v), "kind " + kind + " value " + i);
+    }
+    assertTrue(scan.hits > 3_800, "hits: " + scan.hits);
+    assertTrue(scan.shapes.size() <= PickleShapes.CAPACITY);
+  }
+
+  @Test
+  void moreKindsThanTheCapacityDropTheLeastRecentlyUsedAndStillAgree() {
+    Scan scan = new Scan(decoder);
+    Random r = new Random(4);
+    for (int i = 0; i < 6_000; i++) {
+      int kind = i < 3_000 ? r.nextInt(2 * PickleShapes.CAPACITY) : r.nextInt(8); // then a few kinds only
+      scan.see(PickleEncoder.builder().protocol(4).build().encode(Map.of("kind" + kind, "value " + i)),
+          "kind " + kind + " value " + i);
+    }
+    assertEquals(PickleShapes.CAPACITY, scan.shapes.size());
+    assertTrue(scan.hits > 3_500, "hits: " + scan.hits);
+  }
+
+  @Test
   void framesThatEndElsewhereThanTheLearnedOnesDoNotMatch() {
     Scan scan = new Scan(decoder);
     PickleEncoder enc = PickleEncoder.builder().protocol(4).build();
