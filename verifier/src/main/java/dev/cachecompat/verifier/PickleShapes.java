@@ -387,8 +387,8 @@ final class PickleShapes {
           return NO_SKELETON;
         }
         pos += 1 + (p[pos] & 0xFF);
-      } else if (arg == ARG_COUNT4 || arg == ARG_COUNT8) {
-        int width = arg == ARG_COUNT4 ? 4 : 8;
+      } else if (arg != ARG_NONE) {
+        int width = width(op);
         if (width > end - pos) {
           return NO_SKELETON;
         }
@@ -512,15 +512,7 @@ final class PickleShapes {
         if (n > s.slotMax[i] || n > end - at) {
           return -1;
         }
-        long v = 0;
-        for (int k = n - 1; k >= 0; k--) {
-          v = (v << 8) | (p[at + k] & 0xFF);
-        }
-        if (n > 0) {
-          int shift = 64 - 8 * n;
-          v = (v << shift) >> shift;
-        }
-        slotNum[i] = v;
+        slotNum[i] = PickleViewPass.long1(p, at, n);
         return at + n;
       }
       case S_FLOAT -> {
@@ -556,18 +548,10 @@ final class PickleShapes {
     }
   }
 
-  /** The width of the length of a counted str or bytes opcode. */
+  /** The width of the length of a counted opcode (str, bytes, LONG1): 1, 4 or 8; 0 for any other opcode. */
   private static int width(int op) {
-    switch (op) {
-      case 0x8c: // SHORT_BINUNICODE
-      case 'C': // SHORT_BINBYTES
-        return 1;
-      case 'X': // BINUNICODE
-      case 'B': // BINBYTES
-        return 4;
-      default: // BINUNICODE8, BINBYTES8
-        return 8;
-    }
+    byte arg = ARG[op];
+    return arg == ARG_COUNT1 ? 1 : arg == ARG_COUNT4 ? 4 : arg == ARG_COUNT8 ? 8 : 0;
   }
 
   /** An unsigned little-endian number of width bytes (8 bytes over 2^63 come out negative). */
@@ -845,40 +829,34 @@ final class PickleShapes {
   private static int opLength(byte[] p, int pos) {
     int op = p[pos] & 0xFF;
     int rest = p.length - pos - 1;
+    int arg = ARG[op];
     int n;
-    switch (op) {
-      case 0x94, 0x88, 0x89, '(', ']', 'e', 'u', '}', 'N', 's', 'a', 0x85, 0x86, 0x87, 't', ')', 'R', 0x93, '.' -> n = 0;
-      case 'q', 'h', 'K', 0x80 -> n = 1;
-      case 'M' -> n = 2;
-      case 'J', 'r', 'j' -> n = 4;
-      case 'G', 0x95 -> n = 8;
-      case 0x8c, 'C', 0x8a, 'X', 'B', 0x8d, 0x8e -> {
-        int width = op == 0x8c || op == 'C' || op == 0x8a ? 1 : op == 'X' || op == 'B' ? 4 : 8;
-        if (width > rest) {
-          return -1;
+    if (arg >= 0 || arg == ARG_STOP) {
+      n = Math.max(arg, 0);
+    } else if (arg == ARG_GLOBAL) { // module\nname\n
+      int lines = 0;
+      int i = pos + 1;
+      for (; i < p.length && lines < 2; i++) {
+        if (p[i] == '\n') {
+          lines++;
         }
-        long count = unsigned(p, pos + 1, width);
-        if (count < 0 || count > rest - width) {
-          return -1;
-        }
-        n = width + (int) count;
       }
-      case 'c' -> { // GLOBAL: module\nname\n
-        int lines = 0;
-        int i = pos + 1;
-        for (; i < p.length && lines < 2; i++) {
-          if (p[i] == '\n') {
-            lines++;
-          }
-        }
-        if (lines < 2) {
-          return -1;
-        }
-        n = i - pos - 1;
-      }
-      default -> {
+      if (lines < 2) {
         return -1;
       }
+      n = i - pos - 1;
+    } else if (arg != ARG_NONE) {
+      int width = width(op);
+      if (width > rest) {
+        return -1;
+      }
+      long count = unsigned(p, pos + 1, width);
+      if (count < 0 || count > rest - width) {
+        return -1;
+      }
+      n = width + (int) count;
+    } else {
+      return -1;
     }
     return n > rest ? -1 : n + 1;
   }

@@ -510,15 +510,7 @@ final class PickleViewPass {
             throw no();
           }
           need(pos, n);
-          long v = 0;
-          for (int k = n - 1; k >= 0; k--) {
-            v = (v << 8) | (b[pos + k] & 0xFF);
-          }
-          if (n > 0) {
-            int shift = 64 - 8 * n;
-            v = (v << shift) >> shift;
-          }
-          pos = integer(pos + n, v);
+          pos = integer(pos + n, long1(b, pos, n));
         }
         case OP_BINFLOAT -> { // BINFLOAT: big-endian
           need(pos, 8);
@@ -683,6 +675,19 @@ final class PickleViewPass {
       }
     }
     throw no();
+  }
+
+  /** LONG1's value: n (at most 8) little-endian two's-complement bytes at b[at..at+n). Shared with PickleShapes. */
+  static long long1(byte[] b, int at, int n) {
+    long v = 0;
+    for (int k = n - 1; k >= 0; k--) {
+      v = (v << 8) | (b[at + k] & 0xFF);
+    }
+    if (n > 0) {
+      int shift = 64 - 8 * n;
+      v = (v << shift) >> shift;
+    }
+    return v;
   }
 
   private void need(int pos, long n) {
