@@ -61,6 +61,8 @@ def main():
         add("validated decode", "PickleBench.decode", s, "pickle.loads", py.get(("loads", s)), 1.0)
     for s in pickle_sets:
         add("inspect alone", "PickleBench.inspect", s, "pickle.loads", py.get(("loads", s)), 5.0)
+    for s in ["feed-p2", "feed-p4", "feed-p5"]:
+        add("stack-less floor", "StacklessBench.walk", s, "pickle.loads", py.get(("loads", s)), None)
     for s in pickle_sets:
         add("Pyrolite bare loads", "PickleBench.pyroliteBare", s, "pickle.loads", py.get(("loads", s)), None)
     for s in pickle_sets:

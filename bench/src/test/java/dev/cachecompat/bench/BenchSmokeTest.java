@@ -53,6 +53,37 @@ class BenchSmokeTest {
   }
 
   @Test
+  void stacklessWalkTakesEveryFeedPageAndRefusesBrokenOnes() {
+    StacklessWalk walk = new StacklessWalk();
+    for (String set : new String[] {"feed-p2", "feed-p4", "feed-p5"}) {
+      StacklessBench b = new StacklessBench();
+      b.set = set;
+      b.setUp(); // throws if the walk refuses an entry
+      b.walk(blackhole());
+      for (byte[] e : b.entries) {
+        long whole = walk.walk(e);
+        assertTrue(whole > 400, set + ": a page counts its objects and memo writes, got " + whole);
+        assertEquals(whole, walk.walk(e), set + ": a second walk of the same page (its memo was reset)");
+        byte[] cut = java.util.Arrays.copyOf(e, e.length - 1);
+        assertEquals(-1, walk.walk(cut), set + ": a page without its STOP");
+        byte[] key = e.clone();
+        int at = markThenMemoRead(key); // the second item's first key: MARK, BINGET
+        key[at + 1] = (byte) 0xF0; // a memo index no PUT wrote
+        assertEquals(-1, walk.walk(key), set + ": a read of an unset memo index at " + at);
+      }
+    }
+  }
+
+  private static int markThenMemoRead(byte[] b) {
+    for (int i = 1; i < b.length; i++) {
+      if (b[i - 1] == '(' && b[i] == 'h') {
+        return i;
+      }
+    }
+    throw new AssertionError("no MARK followed by BINGET");
+  }
+
+  @Test
   void profileSetsCarryDatetimesInHalfTheEntries() {
     PickleBench b = new PickleBench();
     b.set = "profile-p4";
