@@ -89,10 +89,11 @@ final class ScanCommand implements Callable<Integer> {
 
     ScanSummary summary = new ScanSummary();
     Progress progress = Progress.forConsole(main.console);
-    String stopped = null;
+    // A source that fails (a lost connection, a malformed dump) ends its own scan, not the others'.
+    List<String> stopped = new ArrayList<>();
     int status = Main.CLEAN;
     try (ScanPipeline pipeline = new ScanPipeline(classifier, jsonl, threads())) {
-      for (int i = 0; i < uris.size() && stopped == null; i++) {
+      for (int i = 0; i < uris.size(); i++) {
         try (ScanSource source = uris.get(i).open(options)) {
           // What a Ctrl-C saves: the cursor after the last key whose line is out (flushed), never one further.
           java.util.concurrent.atomic.AtomicReference<String> written =
@@ -117,7 +118,7 @@ final class ScanCommand implements Callable<Integer> {
               saveCursor(source.cursor());
             }
           } catch (SourceException e) {
-            stopped = e.getMessage();
+            stopped.add(e.getMessage());
             if (resume != null) {
               saveCursor(source.cursor()); // every key delivered before the failure is written
             }
@@ -131,7 +132,7 @@ final class ScanCommand implements Callable<Integer> {
             }
           }
         } catch (SourceException e) {
-          stopped = e.getMessage();
+          stopped.add(e.getMessage());
         }
       }
     }
@@ -141,8 +142,10 @@ final class ScanCommand implements Callable<Integer> {
     } else {
       summary.printTable(main.console.out, sources, stopped);
     }
-    if (stopped != null) {
-      main.console.err.println("cachecompat: " + stopped);
+    if (!stopped.isEmpty()) {
+      for (String m : stopped) {
+        main.console.err.println("cachecompat: " + m);
+      }
       return Main.ERROR;
     }
     return summary.anyProblem() ? Main.FINDINGS : status;

@@ -153,7 +153,12 @@ final class ScanSummary {
     return s <= 0 ? 0 : keys / s;
   }
 
-  ObjectNode toJson(List<String> sources, String stopped) {
+  /**
+   * The summary line. {@code stopped} lists, one message each, the sources whose scan ended early (a lost
+   * connection, a malformed dump): the first is the {@code "stopped"} field, and all of them
+   * {@code "failed_sources"}.
+   */
+  ObjectNode toJson(List<String> sources, List<String> stopped) {
     ObjectNode s = JsonLines.object();
     s.set("sources", JsonLines.strings(sources));
     s.put("keys", keys);
@@ -185,15 +190,16 @@ final class ScanSummary {
     }
     s.put("seconds", Math.round(seconds() * 1000) / 1000.0);
     s.put("keys_per_s", Math.round(keysPerSecond()));
-    if (stopped != null) {
-      s.put("stopped", stopped);
+    if (!stopped.isEmpty()) {
+      s.put("stopped", stopped.get(0));
+      s.set("failed_sources", JsonLines.strings(stopped));
     }
     ObjectNode line = JsonLines.object();
     line.set("summary", s);
     return line;
   }
 
-  void printTable(PrintStream out, List<String> sources, String stopped) {
+  void printTable(PrintStream out, List<String> sources, List<String> stopped) {
     out.println("cachecompat scan of " + String.join(", ", sources));
     out.println();
     String fmt = "%-16s %-8s %-7s %-9s %-11s %8s%n";
@@ -215,8 +221,8 @@ final class ScanSummary {
     }
     out.println();
     out.printf(Locale.ROOT, "%.0f keys/s over %.2f s%n", keysPerSecond(), seconds());
-    if (stopped != null) {
-      out.println("stopped early: " + stopped);
+    for (String m : stopped) {
+      out.println("stopped early: " + m);
     }
   }
 

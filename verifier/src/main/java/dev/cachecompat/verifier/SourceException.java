@@ -8,7 +8,8 @@ import dev.cachecompat.core.Finding;
  * is malformed: a usage error), {@code bad-cursor} (a resume cursor that does not fit the source),
  * {@code connection-failed} (cannot connect), {@code connection-lost} (the server went away mid-scan; the
  * message says how far the scan got), {@code server-error} (the server answered with an error),
- * {@code truncated} and {@code malformed} (a dump file; {@link #offset()} is the byte offset), {@code io-error}.
+ * {@code truncated}, {@code malformed} and {@code over-limit} (a dump file; {@link #offset()} is the byte offset,
+ * where known), {@code io-error}.
  */
 final class SourceException extends CacheCompatException {
   private static final long serialVersionUID = 1L;

@@ -51,6 +51,25 @@ class RdbSourceIT {
   }
 
   @Test
+  void aLongRepetitiveValueIsLzfCompressedInTheDumpAndReadBackWhole() throws IOException {
+    byte[] file = Files.readAllBytes(rdb);
+    byte[] key = "compressible".getBytes(StandardCharsets.US_ASCII);
+    int at = -1;
+    for (int i = 0; i + key.length < file.length && at < 0; i++) {
+      if (file[i] == key.length && Arrays.equals(file, i + 1, i + 1 + key.length, key, 0, key.length)) {
+        at = i + 1 + key.length;
+      }
+    }
+    assertTrue(at > 0, "the key is in the dump");
+    assertEquals((byte) 0xC3, file[at], "the value is written LZF-compressed");
+    try (ScanSource s = SourceUri.parse(rdb.toString()).open(SourceOptions.defaults())) {
+      RawEntry e = SourceFixtures.scanAll(s).get(java.util.HexFormat.of().formatHex(key));
+      assertEquals(16_004, e.value().length);
+      assertEquals("abcdefgh".repeat(2000) + "tail", new String(e.value(), StandardCharsets.US_ASCII));
+    }
+  }
+
+  @Test
   void sampleStopsReadingEarly() {
     List<RawEntry> got = new ArrayList<>();
     try (ScanSource s = SourceUri.parse(rdb.toString()).open(SourceOptions.defaults().withSample(5))) {
@@ -78,9 +97,28 @@ class RdbSourceIT {
     try (ScanSource s = SourceUri.parse(cut.toString()).open(SourceOptions.defaults())) {
       SourceException e = assertThrows(SourceException.class, () -> s.forEach(got::add));
       assertEquals("truncated", e.code());
-      assertEquals("cannot read " + cut + " (" + whole.length / 2 + " bytes) after " + got.size()
-          + " keys: the file ends before the RDB end marker (truncated?)", e.getMessage());
+      // cut inside an entry: the length that reaches past the end is named, or the entry ends at the cut
+      assertTrue(e.getMessage().matches("cannot read " + java.util.regex.Pattern.quote(cut.toString()) + " \\("
+          + whole.length / 2 + " bytes\\) after " + got.size() + " keys: (a (key|value) of \\d+ bytes at offset \\d+"
+          + " reaches past the end of the file \\(\\d+ bytes left\\)|the file ends before the RDB end marker"
+          + " \\(truncated\\?\\))"), e.getMessage());
     }
     assertTrue(got.size() > 10 && got.size() < expected.size(), "delivered before the cut: " + got.size());
+  }
+
+  @Test
+  void anRdbWithoutItsEndMarkerDeliversEveryEntryThenFails(@TempDir Path dir) throws IOException {
+    byte[] whole = Files.readAllBytes(rdb);
+    int withoutEnd = whole.length - 9; // the EOF opcode and the 8-byte checksum
+    assertEquals((byte) 0xFF, whole[withoutEnd]);
+    Path cut = Files.write(dir.resolve("no-end.rdb"), Arrays.copyOf(whole, withoutEnd));
+    List<RawEntry> got = new ArrayList<>();
+    try (ScanSource s = SourceUri.parse(cut.toString()).open(SourceOptions.defaults())) {
+      SourceException e = assertThrows(SourceException.class, () -> s.forEach(got::add));
+      assertEquals("truncated", e.code());
+      assertEquals("cannot read " + cut + " (" + withoutEnd + " bytes) after " + expected.size()
+          + " keys: the file ends before the RDB end marker (truncated?)", e.getMessage());
+    }
+    assertEquals(expected.size(), got.size());
   }
 }

@@ -44,7 +44,7 @@ class ScanSummaryTest {
       expected.merge(cell, 1L, Long::sum);
     }
     Map<String, Long> counted = new TreeMap<>();
-    for (JsonNode c : summary.toJson(List.of("test"), null).get("summary").get("counts")) {
+    for (JsonNode c : summary.toJson(List.of("test"), List.of()).get("summary").get("counts")) {
       String cell = c.get("namespace").asText() + "|" + c.get("readers").asText() + "|" + c.get("format").asText() + "|"
           + c.get("protocol").asText() + "|" + c.get("verdict").asText();
       assertEquals(null, counted.put(cell, c.get("keys").asLong()), "one line per cell: " + cell);

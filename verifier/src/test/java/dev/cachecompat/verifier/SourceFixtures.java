@@ -47,6 +47,9 @@ final class SourceFixtures {
       s(b'bin\\xff\\x00key', b'\\x00\\x01\\xfe')
       s(b'session:9', pickle.dumps(('tok', 3), protocol=2), ttl=100)
       s(b'empty', b'')
+      s(b'compressible', b'abcdefgh' * 2000 + b'tail')  # an RDB writes it LZF-compressed
+      s(b'int:32', b'-2147483648')  # and these as integers
+      s(b'int:16', b'-300')
       r.rpush(b'queue', b'a', b'b')
       out.append(dict(key=b'queue'.hex(), type='list', value=None, ttl=None))
       r.hset(b'profile', mapping={b'f': b'v', b'g': b'w'})
@@ -54,6 +57,10 @@ final class SourceFixtures {
       out.append(dict(key=b'profile'.hex(), type='hash', value=None, ttl=200))
       r.sadd(b'tags', b'x')
       out.append(dict(key=b'tags'.hex(), type='set', value=None, ttl=None))
+      r.zadd(b'scores', {b'a': 1.5, b'b': 2})
+      out.append(dict(key=b'scores'.hex(), type='zset', value=None, ttl=None))
+      r.xadd(b'events', {b'f': b'v'})
+      out.append(dict(key=b'events'.hex(), type='stream', value=None, ttl=None))
       p = r.pipeline(transaction=False)
       for i in range(bulk):
           k, v = b'bulk:%d' % i, pickle.dumps(i, protocol=2)
