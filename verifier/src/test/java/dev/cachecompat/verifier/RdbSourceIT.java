@@ -121,4 +121,38 @@ class RdbSourceIT {
     }
     assertEquals(expected.size(), got.size());
   }
+
+  @Test
+  void mutantsOfTheDumpScanOrFailWithASourceExceptionAndNeverHang(@TempDir Path dir) throws IOException {
+    byte[] whole = Files.readAllBytes(rdb);
+    java.util.Random random = new java.util.Random(6);
+    Map<String, Integer> outcomes = new java.util.TreeMap<>();
+    Path file = dir.resolve("mutant.rdb");
+    for (int i = 0; i < 600; i++) {
+      byte[] m = whole.clone();
+      int at = 9 + random.nextInt(m.length - 13);
+      switch (i % 4) {
+        case 0 -> m[at] = (byte) random.nextInt(256); // any byte
+        case 1 -> m = Arrays.copyOf(m, at); // cut
+        case 2 -> m[at] = (byte) (0x80 | random.nextInt(2)); // a 32- or 64-bit length starts here
+        default -> Arrays.fill(m, at, at + 4, (byte) 0xFF); // a huge length or count
+      }
+      Files.write(file, m);
+      byte[] mutant = m;
+      String outcome = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+          () -> {
+            try (ScanSource s = SourceUri.parse(file.toString()).open(SourceOptions.defaults())) {
+              s.forEach(e -> true);
+              return "scanned";
+            } catch (SourceException e) {
+              return e.code();
+            } catch (RuntimeException | Error e) {
+              throw new AssertionError("mutant " + java.util.HexFormat.of().formatHex(mutant) + " threw " + e, e);
+            }
+          });
+      outcomes.merge(outcome, 1, Integer::sum);
+    }
+    // the mutants reach all three ends, so the test says something about each
+    assertEquals(java.util.Set.of("malformed", "scanned", "truncated"), outcomes.keySet(), outcomes.toString());
+  }
 }
