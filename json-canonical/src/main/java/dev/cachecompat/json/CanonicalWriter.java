@@ -217,6 +217,16 @@ final class CanonicalWriter {
       Frame f = push(OBJECT_ARRAY, '[');
       f.vals = e.vals;
       f.n = e.n;
+    } else if (v instanceof Parsed.Ascii) {
+      Parsed.Ascii a = (Parsed.Ascii) v;
+      out.ensure(a.len + 2L);
+      byte[] b = out.buf;
+      int p = out.len;
+      b[p++] = '"';
+      System.arraycopy(a.src, a.off, b, p, a.len);
+      p += a.len;
+      b[p++] = '"';
+      out.len = p;
     } else if (v instanceof JsonNode) {
       node((JsonNode) v);
     } else if (v == null) {

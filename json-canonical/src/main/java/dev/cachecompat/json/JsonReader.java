@@ -205,6 +205,12 @@ final class JsonReader {
     private Object scalar(byte c, int start) {
       switch (c) {
         case '"': {
+          if (internal) {
+            Parsed.Ascii a = printableAscii();
+            if (a != null) {
+              return a;
+            }
+          }
           String s = string();
           if (refuseLoneSurrogates) {
             checkSurrogates(s, start);
@@ -347,6 +353,29 @@ final class JsonReader {
     }
 
     /** Reads the string whose opening quote is at i; leaves i after the closing quote. */
+    /**
+     * The string at {@code i} as a view of its input bytes when they are all printable ASCII without a quote or
+     * backslash (what every style writes back unchanged), past its closing quote; else null, with {@code i}
+     * where it was.
+     */
+    private Parsed.Ascii printableAscii() {
+      int start = i;
+      int p = i + 1;
+      while (p < end) {
+        byte c = b[p];
+        if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) { // c < 0x20 also catches every non-ASCII byte
+          break;
+        }
+        p++;
+      }
+      if (p < end && b[p] == '"') {
+        checkLength(start, p - start - 1);
+        i = p + 1;
+        return new Parsed.Ascii(b, start + 1, p - start - 1);
+      }
+      return null;
+    }
+
     private String string() {
       int start = i;
       int p = i + 1;

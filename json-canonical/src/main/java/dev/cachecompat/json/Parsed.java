@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The reader's own light tree for {@code canonicalize}: no hash maps, no node objects, objects sorted (and
  * de-duplicated, last wins) once when they close, so the writer copies them straight out. Scalars are
- * {@code String}, {@code Boolean}, {@code null}, {@code Integer}/{@code Long}/{@code BigInteger} and
- * {@code Double}.
+ * {@link Ascii} (most string values), {@code String}, {@code Boolean}, {@code null},
+ * {@code Integer}/{@code Long}/{@code BigInteger} and {@code Double}.
  */
 final class Parsed {
   private Parsed() {}
@@ -29,6 +29,23 @@ final class Parsed {
       keys[n] = key;
       vals[n] = val;
       offsets[n++] = offset;
+    }
+  }
+
+  /**
+   * A string value whose input bytes are all printable ASCII (0x20 to 0x7E) with no quote or backslash: every
+   * style writes such a string as those same bytes, so the tree keeps where they are in the input instead of a
+   * {@code String}, and the writer copies them. Keys stay {@code String}s: they are compared when sorted.
+   */
+  static final class Ascii {
+    final byte[] src;
+    final int off;
+    final int len;
+
+    Ascii(byte[] src, int off, int len) {
+      this.src = src;
+      this.off = off;
+      this.len = len;
     }
   }
 

@@ -114,4 +114,43 @@ class FastPathsTest {
     assertFalse(new CanonicalWriter(style, actual).asciiString(b, 0, b.length));
     assertEquals(1, actual.len);
   }
+
+  /**
+   * String values the reader keeps as views of printable-ASCII input ({@link Parsed.Ascii}) come out as the
+   * {@code String} path writes them: canonicalize(bytes) against writeBytes(parse(bytes)), whose tree has
+   * {@code String}s, over documents whose strings mix printable ASCII with escaped quotes and backslashes, DEL,
+   * control characters, {@code \\u} escapes and non-ASCII text, as values at the top, in arrays and in objects.
+   */
+  @Test
+  void printableAsciiValuesFromTheInputComeOutAsStringsDo() {
+    SplittableRandom r = new SplittableRandom(11);
+    String[] pieces = {"a", "Z", " ", "~", "/", "\\\"", "\\\\", "\u007f", "\\u007f", "\\n", "\\u0001", "\\u00e9",
+        "\u00e9", "\u0141ukasz", "\ud83d\ude00", "\\ud83d\\ude00", "0123456789", "{}[],:"};
+    for (CanonicalJson style : STYLES) {
+      for (int i = 0; i < 3_000; i++) {
+        StringBuilder doc = new StringBuilder();
+        int shape = r.nextInt(3);
+        int n = 1 + r.nextInt(6);
+        doc.append(shape == 0 ? "" : shape == 1 ? "[" : "{");
+        for (int k = 0; k < (shape == 0 ? 1 : n); k++) {
+          if (k > 0) {
+            doc.append(", ");
+          }
+          if (shape == 2) {
+            doc.append("\"k").append(k).append("\": ");
+          }
+          doc.append('"');
+          for (int j = r.nextInt(0, 5); j > 0; j--) {
+            doc.append(pieces[r.nextInt(pieces.length)]);
+          }
+          doc.append('"');
+        }
+        doc.append(shape == 0 ? "" : shape == 1 ? "]" : "}");
+        byte[] json = doc.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] viaStrings = style.writeBytes(style.parse(json));
+        assertArrayEquals(viaStrings, style.canonicalize(json),
+            () -> style + " " + new String(json, StandardCharsets.UTF_8));
+      }
+    }
+  }
 }
