@@ -54,11 +54,7 @@ final class RdbStrings {
     long length = length(in, first, at);
     checkLeft(in, fileSize, length, what, at);
     if (length > limit) {
-      if (!skipOver) {
-        throw overLimit(length, limit, what, at);
-      }
-      skip(in, length);
-      return new Value(null, length);
+      return skipOver(in, length, length, limit, skipOver, what, at);
     }
     return new Value(bytes(in, (int) length), length);
   }
@@ -100,11 +96,7 @@ final class RdbStrings {
     long length = length(in, readByte(in), at);
     checkLeft(in, fileSize, compressed, what, at);
     if (length > limit) {
-      if (!skipOver) {
-        throw overLimit(length, limit, what, at);
-      }
-      skip(in, compressed);
-      return new Value(null, length);
+      return skipOver(in, compressed, length, limit, skipOver, what, at);
     }
     byte[] packed = bytes(in, (int) compressed);
     byte[] out = new byte[(int) length];
@@ -167,9 +159,15 @@ final class RdbStrings {
     }
   }
 
-  private static SourceException overLimit(long length, long limit, String what, long at) {
-    return new SourceException("over-limit", at, "a " + what + " of " + length + " bytes at offset " + at
-        + " is over the limit of " + limit + " bytes");
+  /** A string of {@code length} bytes over the limit, {@code stored} in the file: skipped, or refused. */
+  private static Value skipOver(RedisInputStream in, long stored, long length, long limit, boolean skipOver,
+      String what, long at) throws IOException {
+    if (!skipOver) {
+      throw new SourceException("over-limit", at, "a " + what + " of " + length + " bytes at offset " + at
+          + " is over the limit of " + limit + " bytes");
+    }
+    skip(in, stored);
+    return new Value(null, length);
   }
 
   /** The offset in the file of the next byte {@code in} gives (its count of bytes read less what it buffers). */
