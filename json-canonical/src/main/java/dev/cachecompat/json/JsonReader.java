@@ -352,14 +352,12 @@ final class JsonReader {
       return Double.isInfinite(d) ? nonFinite(d, at) : d;
     }
 
-    /** Reads the string whose opening quote is at i; leaves i after the closing quote. */
     /**
-     * The string at {@code i} as a view of its input bytes when they are all printable ASCII without a quote or
-     * backslash (what every style writes back unchanged), past its closing quote; else null, with {@code i}
-     * where it was.
+     * The offset of the closing quote of the string whose opening quote is at {@code i}, when every byte between
+     * them is printable ASCII (0x20 to 0x7E) other than a quote or backslash; else -1. Such a string is its bytes
+     * read as Latin-1, and every style writes it back as those same bytes.
      */
-    private Parsed.Ascii printableAscii() {
-      int start = i;
+    private int plainEnd() {
       int p = i + 1;
       while (p < end) {
         byte c = b[p];
@@ -368,29 +366,33 @@ final class JsonReader {
         }
         p++;
       }
-      if (p < end && b[p] == '"') {
-        checkLength(start, p - start - 1);
-        i = p + 1;
-        return new Parsed.Ascii(b, start + 1, p - start - 1);
-      }
-      return null;
+      return p < end && b[p] == '"' ? p : -1;
     }
 
+    /**
+     * The string at {@code i} as a view of its input bytes when it is plain ({@link #plainEnd}), leaving
+     * {@code i} after its closing quote; else null, with {@code i} where it was.
+     */
+    private Parsed.Ascii printableAscii() {
+      int start = i;
+      int q = plainEnd();
+      if (q < 0) {
+        return null;
+      }
+      checkLength(start, q - start - 1);
+      i = q + 1;
+      return new Parsed.Ascii(b, start + 1, q - start - 1);
+    }
+
+    /** Reads the string whose opening quote is at i; leaves i after the closing quote. */
     private String string() {
       int start = i;
-      int p = i + 1;
-      while (p < end) {
-        byte c = b[p];
-        if (c == '"' || c == '\\' || c < 0x20) { // c < 0x20 also catches every non-ASCII byte
-          break;
-        }
-        p++;
-      }
-      if (p < end && b[p] == '"') {
-        checkLength(start, p - start - 1);
+      int q = plainEnd();
+      if (q >= 0) {
+        checkLength(start, q - start - 1);
         lastStringAscii = true;
-        i = p + 1;
-        return new String(b, start + 1, p - start - 1, StandardCharsets.ISO_8859_1);
+        i = q + 1;
+        return new String(b, start + 1, q - start - 1, StandardCharsets.ISO_8859_1);
       }
       lastStringAscii = false;
       return decode(start);
