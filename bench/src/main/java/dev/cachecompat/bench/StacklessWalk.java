@@ -93,7 +93,6 @@ final class StacklessWalk {
     int deep = 0;
     int count = 0;
     boolean inDict = false;
-    int high = 0;
     memoHigh = 0;
     while (p < end) {
       int c = b[p] & 0xFF;
@@ -204,9 +203,8 @@ final class StacklessWalk {
           if (idx >= mm.length) {
             return -1;
           }
-          if (idx >= high) {
-            high = idx + 1;
-            memoHigh = high;
+          if (idx >= memoHigh) {
+            memoHigh = idx + 1;
           }
           if (!lastInCell) {
             int cell = ++cells;

@@ -68,17 +68,10 @@ final class RdbStrings {
     if (type == 1) {
       return (first & 0x3F) << 8 | readByte(in);
     }
-    if (first == 0x80) {
+    if (first == 0x80 || first == 0x81) {
       long n = 0;
-      for (int i = 0; i < 4; i++) {
-        n = n << 8 | readByte(in);
-      }
-      return n;
-    }
-    if (first == 0x81) {
-      long n = 0;
-      for (int i = 0; i < 8; i++) {
-        n = n << 8 | readByte(in);
+      for (int i = first == 0x80 ? 4 : 8; i > 0; i--) {
+        n = n << 8 | readByte(in); // big-endian
       }
       if (n < 0) {
         throw new SourceException("malformed", at, "a length of " + Long.toUnsignedString(n)
